@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * The portable backend core: per-device state, the per-guest view
+ * (virtual topology), the op engine and the shared-page state machine.
+ *
+ * Locking is the caller's: everything about one guest (its topology, its
+ * devices' MSI state and virtual config space, its ring) is serialised by
+ * the caller, and claiming a device for a guest is serialised across
+ * guests. The kernel glue uses one mutex per guest and one global mutex.
+ */
+#ifndef PCIBK_CORE_H
+#define PCIBK_CORE_H
+
+#include <pcibk/compat.h>
+#include <pcibk/host.h>
+#include <pcibk/wire.h>
+
+struct pcibk_cfg;
+struct pcibk_guest;
+
+/* Address of a function as the guest sees it. */
+struct pcibk_vaddr {
+	u16 domain;
+	u8 bus;
+	u8 devfn;
+};
+
+/* Per-device counters (issue: counters in sysfs and pcibackctl). */
+#define PCIBK_STAT_CMDS		(PCIBK_NR_CMDS + 1)	/* last: unknown */
+#define PCIBK_STAT_ERRS		7	/* -0..-5, then "other" */
+
+struct pcibk_dev_stats {
+	u64 req[PCIBK_STAT_CMDS];
+	u64 err[PCIBK_STAT_ERRS];
+};
+
+struct pcibk_dev {
+	const struct pcibk_host_ops *ops;
+	void *hdev;
+	struct pcibk_dev_info info;
+	char name[16];			/* "DDDD:BB:DD.F" */
+
+	/* Capability offsets found at seize time (0: absent). */
+	u8 msi_cap;
+	u8 msix_cap;
+	u8 pm_cap;
+	u8 vpd_cap;
+
+	/* Assignment: set while a guest holds the device. */
+	struct pcibk_guest *guest;
+	struct pcibk_vaddr vaddr;
+	struct pcibk_dev *topo_next;
+
+	/* Interrupt state as this backend set it up for the guest. */
+	bool msi_enabled;
+	bool msix_enabled;
+	unsigned int msix_nr;
+
+	/* Policy and INTx helper state (PROTOCOL.md §6.5, §12.1). */
+	bool permissive;
+	bool allow_intctl;
+	bool intx_wanted;
+	bool isr_on;
+	bool ack;
+	unsigned long intx_handled;
+
+	struct pcibk_cfg *cfg;		/* virtual config space (cfg.c) */
+	struct pcibk_dev_stats stats;
+	void *priv;			/* the host glue's */
+};
+
+/* ---- devices (dev.c) ---- */
+
+/* Read the host facts, check the header type, build the virtual config. */
+int pcibk_dev_create(const struct pcibk_host_ops *ops, void *hdev,
+		     struct pcibk_dev **out);
+void pcibk_dev_destroy(struct pcibk_dev *d);
+/* Turn off MSI/MSI-X, the INTx helper, decoding count and bus mastering. */
+void pcibk_dev_quiesce(struct pcibk_dev *d);
+/* §11.3: reset, golden restore, quiesce, virtual state reset, owner off. */
+void pcibk_dev_detach(struct pcibk_dev *d);
+/* Walk the standard capability list; returns the offset or 0. */
+u8 pcibk_dev_find_cap(struct pcibk_dev *d, u8 id);
+/* Add the INTx helper if wanted and allowed, remove it otherwise. */
+void pcibk_dev_intx_update(struct pcibk_dev *d);
+
+/* ---- virtual topologies (topo.c) ---- */
+
+#define PCIBK_VPCI_SLOTS	32
+#define PCIBK_MAX_ROOTS		64
+
+struct pcibk_root {
+	u16 domain;
+	u8 bus;
+};
+
+struct pcibk_topo {
+	bool passthrough;
+	unsigned int count;
+	struct pcibk_dev *vpci[PCIBK_VPCI_SLOTS][8];
+	struct pcibk_dev *list;		/* every device, via topo_next */
+};
+
+void pcibk_topo_init(struct pcibk_topo *t, bool passthrough);
+/* -EFAULT: bridge on vpci; -ENOMEM: no free slot. Fills d->vaddr. */
+int pcibk_topo_add(struct pcibk_topo *t, struct pcibk_dev *d);
+void pcibk_topo_del(struct pcibk_topo *t, struct pcibk_dev *d);
+struct pcibk_dev *pcibk_topo_find(const struct pcibk_topo *t, u32 domain,
+				  u32 bus, u32 devfn);
+struct pcibk_dev *pcibk_topo_find_host(const struct pcibk_topo *t, u16 seg,
+				       u8 bus, u8 devfn);
+/* Roots to publish, de-duplicated; returns how many were written. */
+unsigned int pcibk_topo_roots(const struct pcibk_topo *t,
+			      struct pcibk_root *roots, unsigned int max);
+/* "%04x:%02x:%02x.%02x", the vdev-N format (2-digit function). */
+int pcibk_vaddr_format(const struct pcibk_vaddr *va, char *buf, size_t len);
+
+/* ---- the shared-page state machine (ring.c) ---- */
+
+struct pcibk_ring_ops {
+	void (*notify)(void *ctx);
+	void (*eoi)(void *ctx, bool spurious);
+	/* Run pcibk_ring_work() soon, in a context that may sleep. */
+	void (*kick)(void *ctx);
+	/* Wake whoever waits for the frontend's AER answer. */
+	void (*aer_wake)(void *ctx);
+};
+
+enum {
+	PCIBK_RING_INFLIGHT,	/* a worker owns the request slot */
+	PCIBK_RING_EOI_OWED,	/* an event has not been EOIed yet */
+	PCIBK_RING_AER_PENDING,	/* we posted an AER request */
+	PCIBK_RING_DOUBLE_LOGGED,
+};
+
+struct pcibk_ring_stats {
+	u64 events;
+	u64 spurious;
+	u64 ops;
+	u64 eoi;
+	u64 double_events;
+	u64 requeues;
+};
+
+struct pcibk_ring {
+	void *sh;
+	const struct pcibk_ring_ops *ops;
+	void *ctx;
+	struct pcibk_guest *guest;
+	unsigned long flags;
+	struct pcibk_ring_stats stats;
+};
+
+/* Requests served per worker run before it yields (and re-kicks). */
+#define PCIBK_RING_BATCH	64
+
+void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
+		     const struct pcibk_ring_ops *ops, void *ctx);
+/* B2-B5: from the event handler, any context. */
+void pcibk_ring_event(struct pcibk_ring *r);
+/* B6-B12: the worker, with the guest's lock held. */
+void pcibk_ring_work(struct pcibk_ring *r);
+
+/* ---- one guest (guest.c) ---- */
+
+/* A private copy of the request header: 36 bytes, read once (B6). */
+struct pcibk_req {
+	u32 cmd;
+	u32 domain;
+	u32 bus;
+	u32 devfn;
+	s32 offset;
+	s32 size;
+	u32 value;
+	u32 info;
+};
+
+struct pcibk_reply {
+	s32 err;
+	u32 value;
+	unsigned int nr_vec;		/* vectors to write back */
+	u16 vec[SH_INFO_MAX_VEC];
+};
+
+struct pcibk_guest_stats {
+	u64 not_found;
+};
+
+struct pcibk_guest {
+	u16 domid;
+	struct pcibk_topo topo;
+	struct pcibk_guest_stats stats;
+	/* Scratch for one request; the guest's lock covers it. */
+	struct pcibk_reply rep;
+	struct pcibk_msix_vec vecs[SH_INFO_MAX_VEC];
+};
+
+void pcibk_guest_init(struct pcibk_guest *g, u16 domid, bool passthrough);
+/* §8.4: claim, place in the topology, register the owner. */
+int pcibk_guest_export(struct pcibk_guest *g, struct pcibk_dev *d);
+/* Leave the topology and detach (§11.3). */
+void pcibk_guest_release(struct pcibk_guest *g, struct pcibk_dev *d);
+/* Release every device. */
+void pcibk_guest_teardown(struct pcibk_guest *g);
+
+/* ---- the op engine (op.c, msi.c) ---- */
+
+/* Read the request header from the page, each field once. */
+void pcibk_op_fetch(const void *sh, struct pcibk_req *req);
+/* Validate and run one request; may read the MSI-X entries once. */
+void pcibk_op_run(struct pcibk_guest *g, const void *sh,
+		  const struct pcibk_req *req, struct pcibk_reply *rep);
+/* Write back err, value and (after enable_msix) the vectors only. */
+void pcibk_op_reply(void *sh, const struct pcibk_reply *rep);
+/* All three, for one request. */
+void pcibk_op_handle(struct pcibk_guest *g, void *sh);
+
+void pcibk_msi_enable(struct pcibk_dev *d, struct pcibk_reply *rep);
+void pcibk_msi_disable(struct pcibk_dev *d, struct pcibk_reply *rep);
+void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
+		       const void *sh, u32 nr, struct pcibk_reply *rep);
+void pcibk_msix_disable(struct pcibk_dev *d, struct pcibk_reply *rep);
+/* Turn MSI-X off and release its vectors, if this backend enabled it. */
+void pcibk_msix_teardown(struct pcibk_dev *d);
+void pcibk_msi_teardown(struct pcibk_dev *d);
+
+#endif /* PCIBK_CORE_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * struct pcibk_host_ops: the one table through which the portable core
+ * reaches the host. The kernel module implements it with the Linux PCI
+ * core and Xen calls (xen-pciback/linux/host.c); the tests implement it
+ * over simulated devices (tests/sim/). A guest request costs at most one
+ * call of each kind: MSI-X enable and disable take the whole vector array.
+ *
+ * "hdev" is the host's handle of one PCI function (a struct pci_dev in the
+ * kernel). Unless said otherwise, int results are 0 or a negative errno.
+ */
+#ifndef PCIBK_HOST_H
+#define PCIBK_HOST_H
+
+#include <pcibk/compat.h>
+
+/* Facts about a function, read once when it is seized. */
+struct pcibk_dev_info {
+	u16 seg;
+	u8 bus;
+	u8 devfn;
+	u16 vendor;		/* cached ids: right for SR-IOV VFs, whose */
+	u16 device;		/* hardware answers 0xffff */
+	u16 subvendor;
+	u16 subdevice;
+	u32 class;		/* 24-bit class code */
+	u8 hdr_type;		/* 0 or 1 (low 7 bits of HEADER_TYPE) */
+	bool is_virtfn;		/* an SR-IOV VF: memory decoding is on the PF */
+	u16 cfg_size;		/* 256 or 4096 */
+	int irq;		/* dom0 legacy irq, 0 if none (VFs have none) */
+};
+
+/* BAR and ROM resources as the host PCI core assigned them. */
+#define PCIBK_RES_IO		0x01u
+#define PCIBK_RES_MEM		0x02u
+#define PCIBK_RES_MEM64		0x04u
+#define PCIBK_RES_PREFETCH	0x08u
+#define PCIBK_RES_UNUSABLE	0x10u	/* unset, disabled or busy */
+
+struct pcibk_res {
+	u64 start;
+	u64 size;		/* 0: absent */
+	u32 flags;		/* PCIBK_RES_* */
+};
+
+#define PCIBK_NR_RES		7	/* BAR0..5 and ROM (index 6) */
+#define PCIBK_ROM_RES		6
+
+/* One MSI-X vector: entry in, host irq and guest pirq out. */
+struct pcibk_msix_vec {
+	u16 entry;
+	int irq;
+	int pirq;
+};
+
+struct pcibk_host_ops {
+	/* Facts; called once at seize time. */
+	int (*get_info)(void *hdev, struct pcibk_dev_info *info);
+	int (*get_res)(void *hdev, struct pcibk_res res[PCIBK_NR_RES]);
+
+	/*
+	 * Raw config access. The core has bounds-checked (off, size) against
+	 * cfg_size and alignment. Returns 0 or a PCIBIOS code / negative errno.
+	 */
+	int (*cfg_read)(void *hdev, unsigned int off, unsigned int size, u32 *val);
+	int (*cfg_write)(void *hdev, unsigned int off, unsigned int size, u32 val);
+	/* Hardware COMMAND of the physical function (the PF of a VF). */
+	int (*pf_command)(void *hdev, u16 *cmd);
+
+	/* Enable/disable count, bus mastering, MWI, INTx. */
+	int (*enable_device)(void *hdev);
+	void (*disable_device)(void *hdev);
+	bool (*is_enabled)(void *hdev);
+	void (*set_master)(void *hdev, bool on);
+	int (*set_mwi)(void *hdev);
+	void (*clear_mwi)(void *hdev);
+	void (*intx)(void *hdev, bool enable);
+
+	/*
+	 * MSI and MSI-X. NULL enable_msi means "built without MSI": the core
+	 * answers -4 for commands 2-5. On success the pirqs are mapped for
+	 * the owner guest registered with register_owner().
+	 */
+	int (*enable_msi)(void *hdev, int *irq, int *pirq);
+	void (*disable_msi)(void *hdev);
+	int (*enable_msix)(void *hdev, struct pcibk_msix_vec *vecs, unsigned int nr);
+	void (*disable_msix)(void *hdev);
+	/* pirq of a host irq for the owner guest, 0 if none. */
+	int (*irq_to_pirq)(void *hdev, int irq);
+
+	/* Owner domain for the kernel's Xen MSI glue (XSA-237). */
+	int (*register_owner)(void *hdev, u16 domid);
+	void (*unregister_owner)(void *hdev);
+
+	/* Reset, golden state, power. */
+	int (*reset)(void *hdev);
+	int (*restore_golden)(void *hdev);
+	int (*set_power_state)(void *hdev, int state);
+
+	/* The shared-INTx helper (PROTOCOL.md §12.1); optional. */
+	int (*intx_helper)(void *hdev, bool install);
+
+	/* Topology: the host handle of the parent bridge, or NULL. */
+	void *(*parent_bridge)(void *hdev);
+};
+
+#endif /* PCIBK_HOST_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * The simulated host: PCI functions with a modelled config space (write
+ * masks, BAR sizing, MSI/MSI-X/PM/VPD capabilities, SR-IOV VFs, bridges),
+ * an irq/pirq allocator that counts what is outstanding, and fault
+ * injection into every host op that can fail. It implements
+ * struct pcibk_host_ops for the core in user space.
+ */
+#ifndef PCIBK_SIM_H
+#define PCIBK_SIM_H
+
+#include <pcibk/core.h>
+
+#define SIM_MAX_DEVS		64
+#define SIM_MAX_MSIX		2048
+
+/* Host ops that can be made to fail (sim_fail). */
+enum sim_op {
+	SIM_ANY = 0,
+	SIM_GET_INFO,
+	SIM_GET_RES,
+	SIM_CFG_READ,
+	SIM_CFG_WRITE,
+	SIM_PF_COMMAND,
+	SIM_ENABLE_DEVICE,
+	SIM_SET_MWI,
+	SIM_ENABLE_MSI,
+	SIM_ENABLE_MSIX,
+	SIM_IRQ_ALLOC,		/* one per vector inside the MSI/MSI-X enables */
+	SIM_PIRQ_MAP,		/* one per vector inside the MSI/MSI-X enables */
+	SIM_REGISTER_OWNER,
+	SIM_RESET,
+	SIM_RESTORE_GOLDEN,
+	SIM_SET_POWER,
+	SIM_INTX_HELPER,
+	SIM_NR_OPS,
+};
+
+struct sim_host;
+
+struct sim_dev {
+	struct sim_host *host;
+	struct pcibk_dev_info info;
+	struct pcibk_res res[PCIBK_NR_RES];
+	u8 cfg[4096];		/* hardware registers */
+	u8 wmask[4096];		/* bits the hardware lets software change */
+	u8 golden[4096];	/* saved at sim_bind(), loaded by restore_golden */
+	bool have_golden;
+	struct sim_dev *pf;	/* SR-IOV: the physical function of a VF */
+	struct sim_dev *parent;	/* the bridge above, if simulated */
+
+	/* Capability offsets as built. */
+	u8 msi_cap, msix_cap, pm_cap, vpd_cap, exp_cap;
+	unsigned int msi_vectors;
+	unsigned int msix_size;
+
+	/* What the host PCI core thinks. */
+	int enable_cnt;
+	bool msi_on, msix_on;
+	int msi_irq;
+	unsigned int msix_nr;
+	int msix_irq[SH_INFO_MAX_VEC];
+	int owner;		/* registered owner domid, -1 none */
+	int owner_steals;
+	bool helper_on;
+	int power_state;
+
+	/* Counters for tests. */
+	unsigned long calls[SIM_NR_OPS];
+	unsigned long cfg_writes;	/* raw writes that reached hardware */
+	unsigned long resets;
+	unsigned long msi_enables, msix_enables, msi_disables, msix_disables;
+	unsigned long disable_device_calls, master_calls, mwi_calls, intx_calls;
+};
+
+struct sim_host {
+	struct sim_dev *devs[SIM_MAX_DEVS];
+	unsigned int ndevs;
+
+	/* irq and pirq allocation, with outstanding counts */
+	int next_irq;
+	int next_pirq;
+	long irqs_out;
+	long pirqs_out;
+	int pirq_base_override;	/* to test pirqs above 16 bits */
+
+	/* fault injection: the nth call (1-based) of op fails with err */
+	enum sim_op fail_op;
+	unsigned long fail_nth;
+	unsigned long fail_count;
+	int fail_err;
+	bool fail_repeat;	/* every call from the nth on */
+	unsigned long total_calls;
+
+	/* an MSI-X enable fails with -EINVAL like the PCI core on a bad entry */
+	bool no_msi;		/* simulate a kernel built without MSI */
+};
+
+extern const struct pcibk_host_ops sim_ops;
+extern const struct pcibk_host_ops sim_ops_nomsi;
+
+struct sim_host *sim_host_new(void);
+void sim_host_free(struct sim_host *h);
+
+/* A function with an empty config space of the given header type/size. */
+struct sim_dev *sim_dev_new(struct sim_host *h, u16 seg, u8 bus, u8 devfn,
+			    u16 vendor, u16 device, u32 class, u8 hdr_type,
+			    unsigned int cfg_size);
+/* Capabilities, chained from 0x40 upwards; return their offset. */
+u8 sim_add_msi(struct sim_dev *d, unsigned int nvec, bool maskable, bool is64);
+u8 sim_add_msix(struct sim_dev *d, unsigned int table_size, u8 bir);
+u8 sim_add_pm(struct sim_dev *d, u16 pmc);
+u8 sim_add_vpd(struct sim_dev *d);
+u8 sim_add_pcie(struct sim_dev *d);
+/* A raw capability of len bytes with the given ID (e.g. vendor-specific). */
+u8 sim_add_cap(struct sim_dev *d, u8 id, unsigned int len);
+/* An extended capability at off (>= 0x100, 4096-byte spaces only). */
+void sim_add_ext_cap(struct sim_dev *d, u16 off, u16 id, u16 next);
+/* BARs: flags PCIBK_RES_IO / MEM / MEM64 / PREFETCH; index 6 is the ROM. */
+void sim_add_bar(struct sim_dev *d, int idx, u32 flags, u64 start, u64 size);
+void sim_set_irq(struct sim_dev *d, int irq, u8 pin);
+void sim_make_vf(struct sim_dev *vf, struct sim_dev *pf);
+/* Load raw config bytes (a dump); write masks stay as set up. */
+void sim_load_cfg(struct sim_dev *d, const u8 *bytes, unsigned int len);
+/* Snapshot the hardware as the golden copy, as bind does. */
+void sim_bind(struct sim_dev *d);
+
+/* Raw hardware access for tests (no fault injection, no counting). */
+u32 sim_hw_read(const struct sim_dev *d, unsigned int off, unsigned int size);
+void sim_hw_write(struct sim_dev *d, unsigned int off, unsigned int size, u32 v);
+
+/* Make the nth call (1-based) of op fail with err (-errno or PCIBIOS). */
+void sim_fail(struct sim_host *h, enum sim_op op, unsigned long nth, int err);
+void sim_fail_clear(struct sim_host *h);
+
+/* ---- environment: allocation and log accounting ---- */
+extern long sim_allocs_out;
+extern unsigned long sim_log_lines;		/* all */
+extern unsigned long sim_log_unlimited;	/* not rate limited, not debug */
+extern bool sim_log_verbose;
+extern char sim_log_last[256];
+
+/* ---- shared page with tripwire ---- */
+struct sim_page {
+	u8 *page;			/* 4096 bytes, page aligned */
+	u8 reads[4096];			/* per-byte read count while armed */
+	u8 writes[4096];		/* per-byte write count while armed */
+	bool armed;
+	bool hostile;			/* scramble bytes once they are read */
+	unsigned long double_reads;	/* request bytes read twice */
+	unsigned long bad_writes;	/* writes outside err/value/vectors */
+	unsigned int seed;
+};
+
+struct sim_page *sim_page_new(void);
+void sim_page_free(struct sim_page *p);
+/* Start watching one request; stop and report. */
+void sim_page_arm(struct sim_page *p, bool hostile);
+void sim_page_disarm(struct sim_page *p);
+/* Fill the request fields (flags untouched). */
+void sim_page_req(struct sim_page *p, u32 cmd, u32 domain, u32 bus, u32 devfn,
+		  s32 offset, s32 size, u32 value, u32 info);
+s32 sim_page_err(const struct sim_page *p);
+u32 sim_page_value(const struct sim_page *p);
+u16 sim_page_vector(const struct sim_page *p, unsigned int i);
+u16 sim_page_entry(const struct sim_page *p, unsigned int i);
+void sim_page_set_entry(struct sim_page *p, unsigned int i, u16 entry, u16 vector);
+
+#endif /* PCIBK_SIM_H */

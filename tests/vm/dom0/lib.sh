@@ -1,0 +1,296 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# Helpers for scenarios, sourced by runner.sh in dom0.  Everything printed
+# goes to the serial console; lines starting with "@@PCIBK: " are read by
+# the host (tests/vm/lib/qemu.sh).
+# shellcheck shell=bash
+
+P=/opt/pcibk
+WORK=/run/pcibk
+mkdir -p "$WORK/guests" "$WORK/logs"
+
+# Guest-side PCI vendor:device ids of the passed-through devices.
+NVME_ID=1b36:0010
+NIC_ID=8086:10d3
+AHCI_ID=8086:2922
+
+# ---- reporting -----------------------------------------------------------
+
+msg() { printf '@@PCIBK: %s\n' "$*" >/dev/console; }
+step() { msg "STEP $*"; }
+say() {
+	if [ $# = 0 ]; then msg SAY; else msg "SAY $*"; fi
+}
+# say_cmd PREFIX < text: narrate every line of stdin.
+say_lines() {
+	local l
+	while IFS= read -r l; do say "${1:-}$l"; done
+}
+note() { msg "RESULT NOTE $*"; }
+# result PASS|FAIL|XFAIL NAME [DETAIL]
+result() { msg "RESULT $*"; }
+
+# check NAME CMD...: PASS if CMD succeeds; on failure its output (kept in
+# $WORK/last.out) goes to the serial log and its last line into the detail.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$WORK/last.out" 2>&1; then
+		result PASS "$name"
+		return 0
+	fi
+	sed "s/^/[$name] /" "$WORK/last.out" | tail -n 40
+	result FAIL "$name" "$(grep -v '^[[:space:]]*$' "$WORK/last.out" | tail -n1 | cut -c1-160)"
+	return 1
+}
+
+# check_known NAME REASON CMD...: like check, but a failure with the in-tree
+# backend is an expected failure (XFAIL) of that driver, explained by REASON.
+check_known() {
+	local name=$1 reason=$2
+	shift 2
+	if "$@" >"$WORK/last.out" 2>&1; then
+		result PASS "$name"
+		return 0
+	fi
+	sed "s/^/[$name] /" "$WORK/last.out" | tail -n 40
+	if [ "$BACKEND" = intree ]; then
+		result XFAIL "$name" "in-tree xen-pciback: $reason"
+	else
+		result FAIL "$name" "$(grep -v '^[[:space:]]*$' "$WORK/last.out" | tail -n1 | cut -c1-160)"
+	fi
+	return 1
+}
+
+# retry SECONDS CMD...: run CMD every 0.5 s until it succeeds.
+retry() {
+	local end=$((SECONDS + $1))
+	shift
+	while :; do
+		"$@" && return 0
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.5
+	done
+}
+
+# emit_log FILE < text: copy text to the host's log directory (build/vm/logs/...).
+emit_log() {
+	local l
+	while IFS= read -r l; do printf '@@PCIBK: LOG %s %s\n' "$1" "${l//$'\r'/}"; done
+}
+
+# ---- dom0 side -----------------------------------------------------------
+
+drv_of() {
+	local l
+	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
+	echo "${l##*/}"
+}
+is_on_pciback() {
+	local d
+	d=$(drv_of "$1")
+	echo "$1 driver: ${d:-none}"
+	[ "$d" = pciback ]
+}
+# No MSI or MSI-X enable bit set in the device's real config space.
+msi_off_in_dom0() {
+	lspci -vv -s "$1" | grep -E 'MSI(-X)?:'
+	! lspci -vv -s "$1" | grep -qE 'MSI(-X)?: Enable\+'
+}
+dom0_msi_irqs() { ls "/sys/bus/pci/devices/$1/msi_irqs" 2>/dev/null; }
+
+load_backend() {
+	if [ "$BACKEND" = ours ]; then
+		insmod "$P/xen-pciback.ko"
+	else
+		modprobe xen-pciback
+	fi
+}
+unload_backend() {
+	if [ "$BACKEND" = ours ]; then
+		rmmod xen-pciback
+	else
+		modprobe -r xen-pciback
+	fi
+}
+backend_loaded() { grep -q '^xen_pciback ' /proc/modules; }
+
+# Make a device assignable (bound to pciback).
+assignable_add() { timeout 60 xl pci-assignable-add "$1"; }
+
+# ---- guests --------------------------------------------------------------
+
+GUEST_MEM=${GUEST_MEM:-256}
+
+# guest_start NAME BDF...: create a PV guest with these devices and wait
+# until its agent answers.
+guest_start() {
+	local name=$1 pci='' b
+	shift
+	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	cat >"$WORK/guests/$name.cfg" <<-EOF
+		name = "$name"
+		type = "pv"
+		kernel = "$P/guest/vmlinuz"
+		ramdisk = "$P/guest/initrd.cpio.gz"
+		extra = "console=hvc0 loglevel=4"
+		memory = $GUEST_MEM
+		vcpus = 1
+		pci = [ $pci ]
+		on_crash = "preserve"
+	EOF
+	local t0=$SECONDS
+	timeout 120 xl create "$WORK/guests/$name.cfg" || return 1
+	local d
+	d=$(xl domid "$name") || return 1
+	echo "guest $name is domain $d"
+	echo 0 >"$WORK/guests/$name.seq"
+	if ! retry 120 xenstore-read "/local/domain/$d/data/pcibk-ready" >/dev/null 2>&1; then
+		echo "guest $name: agent did not start"
+		tail -n 30 "/var/log/xen/console/guest-$name.log"
+		return 1
+	fi
+	echo "guest $name ready after $((SECONDS - t0)) s"
+}
+
+guest_alive() { xl domid "$1" >/dev/null 2>&1; }
+
+# gx NAME CMD: run CMD in the guest's busybox shell (with the helpers of
+# guest/lib.sh); print its output, return its exit status.  GX_TIMEOUT
+# (default 60 s) bounds the wait.
+gx() {
+	local name=$1 cmd=$2 d seq log rc end
+	d=$(xl domid "$name" 2>/dev/null) || {
+		echo "gx: no guest $name"
+		return 125
+	}
+	seq=$(($(cat "$WORK/guests/$name.seq") + 1))
+	echo "$seq" >"$WORK/guests/$name.seq"
+	log=/var/log/xen/console/guest-$name.log
+	xenstore-write "/local/domain/$d/data/pcibk-cmd" "$seq $cmd" || return 125
+	end=$((SECONDS + ${GX_TIMEOUT:-60}))
+	while :; do
+		rc=$(xenstore-read "/local/domain/$d/data/pcibk-rc" 2>/dev/null)
+		[ "${rc%% *}" = "$seq" ] && break
+		if [ $SECONDS -ge $end ]; then
+			echo "gx: guest $name did not answer within ${GX_TIMEOUT:-60}s: $cmd"
+			return 124
+		fi
+		sleep 0.2
+	done
+	rc=${rc#* }
+	# The console log may lag behind xenstore a little.
+	end=$((SECONDS + 5))
+	until grep -qa "^@@G $seq END" "$log" 2>/dev/null || [ $SECONDS -ge $end ]; do
+		sleep 0.2
+	done
+	tr -d '\r' <"$log" | awk -v s="$seq" '
+		$0 == "@@G " s " BEGIN" { on = 1; next }
+		index($0, "@@G " s " END") == 1 { on = 0 }
+		on && $0 !~ /^\[ *[0-9]+\.[0-9]+\]/ { print }'
+	return "$rc"
+}
+
+# Keep the guest's kernel log and console for the log checks and the host.
+guest_save_logs() {
+	local name=$1
+	if guest_alive "$name"; then
+		GX_TIMEOUT=20 gx "$name" dmesg >"$WORK/logs/guest-$name.dmesg" 2>&1 || true
+	fi
+	if [ -f "/var/log/xen/console/guest-$name.log" ]; then
+		tr -d '\r' <"/var/log/xen/console/guest-$name.log" >"$WORK/logs/guest-$name.console"
+	fi
+}
+
+# guest_unplug NAME BDF: unbind the guest's driver, then xl pci-detach.
+guest_unplug() {
+	local name=$1 bdf=$2 id
+	case $bdf in
+	"$NVME_BDF") id=$NVME_ID ;;
+	"$NIC_BDF") id=$NIC_ID ;;
+	"$AHCI_BDF") id=$AHCI_ID ;;
+	esac
+	[ -n "$id" ] && gx "$name" "unbind_id $id"
+	timeout 60 xl pci-detach "$name" "$bdf"
+}
+
+# guest_stop NAME: hot-unplug every device, save the logs, destroy.
+guest_stop() {
+	local name=$1 b
+	guest_alive "$name" || return 0
+	for b in $(xl pci-list "$name" 2>/dev/null | awk 'NR > 1 { print $2 }'); do
+		guest_unplug "$name" "$b" || echo "guest_stop: unplug of $b failed"
+	done
+	sleep 1
+	guest_save_logs "$name"
+	timeout 90 xl destroy "$name"
+}
+
+# guest_destroy NAME: save the logs, then xl destroy with devices attached.
+guest_destroy() {
+	guest_save_logs "$1"
+	timeout 120 xl destroy "$1"
+}
+
+# ---- devices -------------------------------------------------------------
+
+dev_bdf() {
+	case $1 in nvme) echo "$NVME_BDF" ;; e1000e) echo "$NIC_BDF" ;; ahci) echo "$AHCI_BDF" ;; esac
+}
+dev_id() {
+	case $1 in nvme) echo "$NVME_ID" ;; e1000e) echo "$NIC_ID" ;; ahci) echo "$AHCI_ID" ;; esac
+}
+dev_drv() { echo "$1"; }
+
+# pcifront_connected NAME N: backend and frontend in state 4, N devices.
+pcifront_connected() {
+	local d be fe n
+	d=$(xl domid "$1") || return 1
+	be=$(xenstore-read "/local/domain/0/backend/pci/$d/0/state" 2>/dev/null)
+	fe=$(xenstore-read "/local/domain/$d/device/pci/0/state" 2>/dev/null)
+	n=$(xenstore-read "/local/domain/0/backend/pci/$d/0/num_devs" 2>/dev/null)
+	echo "backend state ${be:-?}, frontend state ${fe:-?}, num_devs ${n:-?}"
+	[ "$be" = 4 ] && [ "$fe" = 4 ] && [ "$n" = "$2" ]
+}
+
+# no_irqs_left BDF "IRQ...": the device has no MSI irqs in dom0 and none of
+# the given dom0 irqs is in /proc/interrupts any more.
+no_irqs_left() {
+	local bdf=$1 irq left=0
+	if [ -n "$(dom0_msi_irqs "$bdf")" ]; then
+		echo "$bdf still has MSI irqs in dom0: $(dom0_msi_irqs "$bdf" | tr '\n' ' ')"
+		left=1
+	fi
+	for irq in $2; do
+		if grep -qE "^ *$irq:" /proc/interrupts; then
+			grep -E "^ *$irq:" /proc/interrupts
+			left=1
+		fi
+	done
+	echo "irqs before: ${2:-none}; left: $left"
+	[ $left = 0 ]
+}
+
+# scan_log FILE: fail on kernel warnings and crashes; the stock pcifront's
+# sysfs 'power' warning is only noted.  Command output blocks of the guest
+# agent (@@G ... BEGIN/END) are skipped in console logs.
+scan_log() {
+	local bad known
+	bad=$(awk '
+		/^@@G [0-9]+ BEGIN/ { skip = 1; next }
+		/^@@G [0-9]+ END/ { skip = 0; next }
+		skip { next }
+		/sysfs group .power. not found/ { power = 1; next }
+		/WARNING:.*fs\/sysfs\/group\.c/ && power { next }
+		/WARNING:|BUG:|kernel BUG|Oops|soft lockup|nobody cared/ { print }' "$1")
+	known=$(grep -c "sysfs group 'power' not found" "$1")
+	if [ "$known" -gt 0 ]; then
+		note "${1##*/}: known pcifront warning on last unplug: sysfs group 'power' not found ($known times)"
+	fi
+	if [ -n "$bad" ]; then
+		echo "$bad"
+		return 1
+	fi
+	echo "${1##*/}: clean"
+}

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# The dom0 side of the harness: start the Xen daemons, load the backend
+# under test, then source every scenario file in order (scenarios/*.sh for
+# vmtest, demo/*.sh for the demo).  Scenario files share one shell, so a
+# guest started by one can be used by the next.
+
+P=/opt/pcibk
+# shellcheck disable=SC1091
+. "$P/config"
+# shellcheck source=tests/vm/dom0/lib.sh
+. "$P/dom0/lib.sh"
+
+step "dom0 up: kernel $(uname -r), backend under test: $BACKEND"
+
+# Never both backends: with ours, the in-tree module must not be loadable.
+if [ "$BACKEND" = ours ]; then
+	find "/lib/modules/$(uname -r)" -name 'xen-pciback.ko*' -delete
+	echo 'install xen-pciback /bin/false' >/etc/modprobe.d/pcibk-no-intree.conf
+	depmod -a
+fi
+
+# Extra files for dom0 (VM_EXTRA on the host) are in $P/extra.
+[ -x "$P/extra/dom0-init.sh" ] && "$P/extra/dom0-init.sh"
+
+if ! /etc/init.d/xen start >"$WORK/xen-start.log" 2>&1 || ! retry 30 xl info >/dev/null 2>&1; then
+	cat "$WORK/xen-start.log"
+	result FAIL setup.xen-toolstack "xenstored/xenconsoled did not start"
+	exit 0
+fi
+
+case $MODE in
+demo) dir=$P/demo ;;
+*) dir=$P/scenarios ;;
+esac
+
+for f in "$dir"/*.sh; do
+	[ -f "$f" ] || continue
+	base=${f##*/}
+	base=${base%.sh}
+	# VM_SCENARIOS: a regular expression selecting scenarios by file name;
+	# set-up (00-*) and the log checks (99-*) always run.
+	case $base in
+	00-* | 99-*) ;;
+	*) [ -n "$VM_SCENARIOS" ] && ! [[ $base =~ $VM_SCENARIOS ]] && continue ;;
+	esac
+	step "scenario $base"
+	# shellcheck disable=SC1090
+	. "$f"
+done
+
+# Whatever is still running: save its logs and remove it.
+for g in $(xl list 2>/dev/null | awk 'NR > 2 { print $1 }'); do
+	guest_destroy "$g" >/dev/null 2>&1
+done
+for f in "$WORK"/logs/*; do
+	[ -f "$f" ] && emit_log "${f##*/}" <"$f"
+done
+exit 0

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# Shared helpers and defaults of the host-side harness (sourced by run.sh).
+# shellcheck shell=bash
+
+VM_BUILD=${VM_BUILD:-$REPO_ROOT/build/vm}
+VM_EXTRA=${VM_EXTRA:-$VM_BUILD/extra}
+VM_TIMEOUT=${VM_TIMEOUT:-900}
+VM_SMP=${VM_SMP:-2}
+VM_SCENARIOS=${VM_SCENARIOS:-}
+PCIBK_KO=${PCIBK_KO:-xen-pciback/xen-pciback.ko}
+MAKE=${MAKE:-make}
+
+info() { printf '[vm] %s\n' "$*"; }
+warn() { printf '[vm] WARNING: %s\n' "$*" >&2; }
+die() {
+	printf '[vm] ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# Cache stamps: a stage is redone when the key of its inputs changes.
+stamp_ok() { [ -f "$VM_BUILD/stamps/$1" ] && [ "$(cat "$VM_BUILD/stamps/$1")" = "$2" ]; }
+stamp_set() {
+	mkdir -p "$VM_BUILD/stamps"
+	printf '%s' "$2" >"$VM_BUILD/stamps/$1"
+}
+stamp_clear() { rm -f "$VM_BUILD/stamps/$1"; }
+
+# Hash of files and strings: hash_of -f FILE... -s STRING...
+hash_of() {
+	local kind=-s a
+	for a in "$@"; do
+		case $a in
+		-f | -s | -d)
+			kind=$a
+			continue
+			;;
+		esac
+		case $kind in
+		-f) sha256sum "$a" ;;
+		-d) [ -d "$a" ] && (cd "$a" && find . -type f -print0 | sort -z | xargs -0r sha256sum) ;;
+		-s) printf '%s\n' "$a" ;;
+		esac
+	done | sha256sum | cut -c1-16
+}

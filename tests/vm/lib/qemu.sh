@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# Boots Xen + dom0 in QEMU (TCG) with the payload disk, follows the serial
+# log, and turns the runner's @@PCIBK lines into PASS/FAIL/XFAIL lines and
+# the final summary.  Sourced by run.sh.
+# shellcheck shell=bash
+
+# Host devices given to the guests (QEMU slot numbers below must match).
+NVME_BDF=0000:00:05.0
+NIC_BDF=0000:00:06.0
+AHCI_BDF=0000:00:09.0
+
+CRASH_RE='Hardware Dom0 crashed|Panic on CPU|Kernel panic - not syncing|Attempted to kill init'
+
+# The payload: a tar file given to dom0 as a raw virtio disk; dom0's
+# initramfs unpacks it to /opt/pcibk.  Rebuilt on every run (cheap), so a
+# changed module, scenario or extra file never forces an image rebuild.
+make_payload() {
+	local mode=$1 p=$VM_BUILD/run/payload
+	rm -rf "$p"
+	mkdir -p "$p/guest" "$p/extra"
+	cp -a "$VM_SRC/dom0" "$VM_SRC/scenarios" "$VM_SRC/demo" "$p/"
+	cp /bin/busybox "$p/busybox"
+	cp "$VM_BUILD/vmlinuz" "$p/guest/vmlinuz"
+	cp "$VM_BUILD/guest-initrd.cpio.gz" "$p/guest/initrd.cpio.gz"
+	[ -d "$VM_EXTRA" ] && cp -a "$VM_EXTRA/." "$p/extra/"
+	if [ "$BACKEND" = ours ]; then
+		cp "$OUR_KO" "$p/xen-pciback.ko"
+	fi
+	{
+		printf 'MODE=%q\n' "$mode"
+		printf 'BACKEND=%q\n' "$BACKEND"
+		printf 'KABI=%q\n' "$KABI"
+		printf 'VM_SCENARIOS=%q\n' "$VM_SCENARIOS"
+		printf 'NVME_BDF=%q\nNIC_BDF=%q\nAHCI_BDF=%q\n' "$NVME_BDF" "$NIC_BDF" "$AHCI_BDF"
+	} >"$p/config"
+	tar -C "$p" -cf "$VM_BUILD/run/payload.tar" .
+	rm -rf "$p"
+}
+
+qemu_cmd() {
+	local serial=$1 smap_cpu
+	smap_cpu=max,-smap
+	QEMU_ARGS=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$smap_cpu" -machine q35
+		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
+		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
+		-device intel-iommu,intremap=on
+		-drive "file=$VM_BUILD/dom0.img,if=none,id=root,format=raw,cache=unsafe,snapshot=on"
+		-device virtio-blk-pci,drive=root,addr=0x3
+		-drive "file=$VM_BUILD/run/payload.tar,if=none,id=payload,format=raw,readonly=on"
+		-device virtio-blk-pci,drive=payload,addr=0x4
+		-drive "file=$VM_BUILD/disks/nvme.img,if=none,id=nvm0,format=raw,cache=unsafe,snapshot=on"
+		-device nvme,serial=pcibk0,drive=nvm0,addr=0x5
+		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
+		-drive "file=$VM_BUILD/disks/ahci.img,if=none,id=ahd0,format=raw,cache=unsafe,snapshot=on"
+		-device ich9-ahci,id=ahci1,addr=0x9 -device ide-hd,drive=ahd0,bus=ahci1.0
+		-kernel "$VM_BUILD/xen"
+		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1"
+		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")
+}
+
+N_PASS=0
+N_FAIL=0
+N_XFAIL=0
+RUN_DONE=0
+
+report() {
+	local status=$1 name=$2 detail=${3:-}
+	local line="$status: $name${detail:+ ($detail)}"
+	case $status in
+	PASS | XPASS) N_PASS=$((N_PASS + 1)) ;;
+	XFAIL) N_XFAIL=$((N_XFAIL + 1)) ;;
+	NOTE) ;;
+	*)
+		status=FAIL
+		line="FAIL: $name${detail:+ ($detail)}"
+		N_FAIL=$((N_FAIL + 1))
+		;;
+	esac
+	printf '%s\n' "$line"
+	printf '%s\n' "$line" >>"$LOGDIR/results.txt"
+}
+
+# Handle one line of the serial log.
+handle_line() {
+	local line=$1 rest status name detail
+	case $line in
+	*'@@PCIBK: '*) rest=${line#*@@PCIBK: } ;;
+	*) return 0 ;;
+	esac
+	case $rest in
+	'RESULT '*)
+		read -r status name detail <<<"${rest#RESULT }"
+		report "$status" "$name" "$detail"
+		;;
+	'SAY '*) [ "$RUN_MODE" = demo ] && printf '  %s\n' "${rest#SAY }" ;;
+	'SAY') [ "$RUN_MODE" = demo ] && echo ;;
+	'STEP '*) printf -- '-- %s\n' "${rest#STEP }" ;;
+	'LOG '*)
+		rest=${rest#LOG }
+		name=${rest%% *}
+		case $name in */* | .*) return 0 ;; esac
+		if [ "$rest" = "$name" ]; then echo >>"$LOGDIR/$name"; else printf '%s\n' "${rest#* }" >>"$LOGDIR/$name"; fi
+		;;
+	DONE*) RUN_DONE=1 ;;
+	esac
+	return 0
+}
+
+run_vm() {
+	RUN_MODE=$1
+	LOGDIR=$VM_BUILD/logs/$RUN_MODE-$BACKEND
+	rm -rf "$LOGDIR"
+	mkdir -p "$LOGDIR" "$VM_BUILD/run"
+	: >"$LOGDIR/results.txt"
+	make_payload "$RUN_MODE"
+	local serial=$LOGDIR/serial.log
+	: >"$serial"
+	qemu_cmd "$serial"
+	info "booting Xen + dom0 in QEMU (TCG, BACKEND=$BACKEND, timeout ${VM_TIMEOUT}s);" \
+		"serial log: $serial"
+	local t0=$SECONDS qpid rc=0
+	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
+	qpid=$!
+	local seen=0 total crashed=''
+	while :; do
+		local alive=1
+		kill -0 "$qpid" 2>/dev/null || alive=0
+		total=$(wc -l <"$serial")
+		if [ "$total" -gt "$seen" ]; then
+			local l
+			while IFS= read -r l; do
+				handle_line "$l"
+			done < <(sed -n "$((seen + 1)),${total}p" "$serial" | tr -d '\r\000')
+			if [ -z "$crashed" ] && sed -n "$((seen + 1)),${total}p" "$serial" | grep -aqE "$CRASH_RE"; then
+				crashed=$(sed -n "$((seen + 1)),${total}p" "$serial" | grep -aE "$CRASH_RE" | head -n1 | tr -d '\r')
+			fi
+			seen=$total
+		fi
+		[ "$alive" = 0 ] && break
+		if [ -n "$crashed" ]; then
+			sleep 3
+			kill "$qpid" 2>/dev/null || true
+		fi
+		sleep 1
+	done
+	wait "$qpid" || rc=$?
+	# Lines written without a final newline.
+	local last
+	last=$(tail -c 2000 "$serial" | tr -d '\r\000' | tail -n1)
+	[ -n "$last" ] && [ "$(tail -c1 "$serial" | od -An -c | tr -d ' ')" != '\n' ] && handle_line "$last"
+	info "QEMU ran $((SECONDS - t0)) s (exit status $rc)"
+	if [ -n "$crashed" ]; then
+		report FAIL harness.dom0-alive "crash in the serial log: $crashed"
+	elif [ "$RUN_DONE" != 1 ]; then
+		if [ "$rc" = 124 ]; then
+			report FAIL harness.finished "no result after ${VM_TIMEOUT}s (VM_TIMEOUT); last lines in $serial"
+		else
+			report FAIL harness.finished "the dom0 runner did not finish (QEMU exit $rc); see $serial"
+		fi
+	fi
+	info "logs: $LOGDIR (serial.log = Xen + dom0 console; guest-*.log = guest consoles)"
+	[ "$N_XFAIL" -gt 0 ] && echo "$N_XFAIL expected failures (XFAIL) of the in-tree xen-pciback"
+	echo "$N_PASS passed, $N_FAIL failed"
+	echo "$N_PASS passed, $N_FAIL failed" >>"$LOGDIR/results.txt"
+	[ "$N_FAIL" = 0 ] && [ "$RUN_DONE" = 1 ]
+}

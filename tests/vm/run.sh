@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# Host-side entry point of the QEMU + Xen end-to-end harness.
+#
+#   tests/vm/run.sh vmtest   run every scenario, print PASS/FAIL/XFAIL lines
+#   tests/vm/run.sh demo     boot the stack and narrate one NIC passthrough
+#   tests/vm/run.sh images   only build (or refresh) the cached images
+#
+# Variables (environment): BACKEND (intree|ours), PCIBK_KO, VM_BUILD,
+# VM_EXTRA, VM_SCENARIOS, VM_TIMEOUT, VM_SMP, MAKE.  See tests/vm/README.md.
+
+set -euo pipefail
+
+VM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$VM_SRC/../.." && pwd)
+
+# shellcheck source=tests/vm/lib/common.sh
+. "$VM_SRC/lib/common.sh"
+# shellcheck source=tests/vm/lib/build.sh
+. "$VM_SRC/lib/build.sh"
+# shellcheck source=tests/vm/lib/qemu.sh
+. "$VM_SRC/lib/qemu.sh"
+
+usage() {
+	echo "usage: $0 vmtest|demo|images" >&2
+	exit 2
+}
+
+main() {
+	local mode=${1:-}
+	case $mode in
+	vmtest) BACKEND=${BACKEND:-intree} ;;
+	demo) BACKEND=${BACKEND:-ours} ;;
+	images) BACKEND=${BACKEND:-intree} ;;
+	*) usage ;;
+	esac
+	case $BACKEND in
+	intree | ours) ;;
+	*) die "BACKEND must be 'intree' or 'ours', not '$BACKEND'" ;;
+	esac
+	[ "$(id -u)" = 0 ] || die "the harness needs root (apt-get, debootstrap, chroot)"
+
+	local t0=$SECONDS
+	ensure_host_packages
+	build_all
+	info "images ready in $((SECONDS - t0)) s (cache: $VM_BUILD)"
+	[ "$mode" = images ] && return 0
+
+	if [ "$BACKEND" = ours ]; then
+		if ! prepare_our_module; then
+			if [ "$mode" = demo ]; then
+				warn "demo: this project's module is not usable (see above);" \
+					"falling back to the in-tree xen-pciback (BACKEND=intree)"
+				BACKEND=intree
+			else
+				die "BACKEND=ours: no usable module (see above)"
+			fi
+		fi
+	fi
+	run_vm "$mode"
+}
+
+main "$@"

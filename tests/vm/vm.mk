@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# QEMU + Xen end-to-end harness (tests/vm/README.md).
+#   make vmtest [BACKEND=intree|ours]   all scenarios, PASS/FAIL/XFAIL lines
+#   make demo   [BACKEND=ours|intree]   narrated NIC passthrough
+#   make vm-images                      build/refresh the cached images only
+# Variables: PCIBK_KO, VM_BUILD, VM_EXTRA, VM_SCENARIOS, VM_TIMEOUT, VM_SMP.
+
+VM_RUN = tests/vm/run.sh
+VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' \
+	$(if $(VM_BUILD),VM_BUILD='$(abspath $(VM_BUILD))') \
+	$(if $(VM_EXTRA),VM_EXTRA='$(abspath $(VM_EXTRA))') \
+	$(if $(VM_SCENARIOS),VM_SCENARIOS='$(VM_SCENARIOS)') \
+	$(if $(VM_TIMEOUT),VM_TIMEOUT='$(VM_TIMEOUT)') \
+	$(if $(VM_SMP),VM_SMP='$(VM_SMP)')
+
+.PHONY: vmtest demo vm-images vm-clean vm-shellcheck
+vmtest:
+	+$(VM_ENV) BACKEND='$(or $(BACKEND),intree)' $(VM_RUN) vmtest
+
+demo:
+	+$(VM_ENV) BACKEND='$(or $(BACKEND),ours)' $(VM_RUN) demo
+
+vm-images:
+	+$(VM_ENV) BACKEND='$(or $(BACKEND),intree)' $(VM_RUN) images
+
+vm-clean:
+	rm -rf '$(or $(VM_BUILD),build/vm)'
+
+vm-shellcheck:
+	shellcheck -x tests/vm/run.sh tests/vm/lib/*.sh tests/vm/dom0/*.sh \
+		tests/vm/dom0/initrd-init tests/vm/guest/init tests/vm/guest/lib.sh \
+		tests/vm/scenarios/*.sh tests/vm/demo/*.sh

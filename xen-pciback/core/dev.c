@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * Per-device state: creation at seize time, quiesce and detach (§11).
+ */
+#include <pcibk/core.h>
+#include <pcibk/cfg.h>
+
+#define PCI_STATUS		0x06
+#define PCI_STATUS_CAP_LIST	0x10
+#define PCI_CAPABILITY_LIST	0x34
+#define PCI_CB_CAPABILITY_LIST	0x14
+#define PCI_COMMAND		0x04
+#define PCI_COMMAND_INVALIDATE	0x10
+
+/* Enough hops for any legal list (48 dwords of 256 bytes); stops loops. */
+#define PCIBK_CAP_HOPS		48
+
+u8 pcibk_dev_find_cap(struct pcibk_dev *d, u8 id)
+{
+	u32 status, pos, hdr;
+	int hops;
+
+	if (d->ops->cfg_read(d->hdev, PCI_STATUS, 2, &status) ||
+	    !(status & PCI_STATUS_CAP_LIST))
+		return 0;
+	if (d->ops->cfg_read(d->hdev, PCI_CAPABILITY_LIST, 1, &pos))
+		return 0;
+	for (hops = 0; hops < PCIBK_CAP_HOPS; hops++) {
+		pos &= 0xfc;
+		if (pos < 0x40)
+			return 0;
+		if (d->ops->cfg_read(d->hdev, pos, 2, &hdr))
+			return 0;
+		if ((hdr & 0xff) == 0xff)
+			return 0;
+		if ((hdr & 0xff) == id)
+			return (u8)pos;
+		pos = (hdr >> 8) & 0xff;
+	}
+	return 0;
+}
+
+int pcibk_dev_create(const struct pcibk_host_ops *ops, void *hdev,
+		     struct pcibk_dev **out)
+{
+	struct pcibk_dev *d;
+	int rc;
+
+	d = pcibk_zalloc(sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->ops = ops;
+	d->hdev = hdev;
+	rc = ops->get_info(hdev, &d->info);
+	if (rc)
+		goto err_free;
+	pcibk_snprintf(d->name, sizeof(d->name), "%04x:%02x:%02x.%d",
+		       d->info.seg, d->info.bus, d->info.devfn >> 3,
+		       d->info.devfn & 7);
+	if (d->info.hdr_type > 1) {
+		pcibk_err("%s: can't export pci devices that don't have a normal (0) or bridge (1) header type!\n",
+			  d->name);
+		rc = -ENODEV;
+		goto err_free;
+	}
+	if (d->info.cfg_size != 256 && d->info.cfg_size != 4096) {
+		rc = -EINVAL;
+		goto err_free;
+	}
+	d->msi_cap = pcibk_dev_find_cap(d, 0x05);
+	d->msix_cap = pcibk_dev_find_cap(d, 0x11);
+	d->pm_cap = pcibk_dev_find_cap(d, 0x01);
+	d->vpd_cap = pcibk_dev_find_cap(d, 0x03);
+	rc = pcibk_cfg_init(d);
+	if (rc)
+		goto err_free;
+	*out = d;
+	return 0;
+
+err_free:
+	pcibk_free(d);
+	return rc;
+}
+
+void pcibk_dev_destroy(struct pcibk_dev *d)
+{
+	if (!d)
+		return;
+	pcibk_cfg_free(d);
+	pcibk_free(d);
+}
+
+void pcibk_dev_intx_update(struct pcibk_dev *d)
+{
+	if (!d->ops->intx_helper)
+		return;
+	if (d->intx_wanted && !d->isr_on) {
+		/* Never installed while MSI or MSI-X is on (§12.1). */
+		if (d->info.hdr_type || !d->info.irq || d->msi_enabled ||
+		    d->msix_enabled)
+			return;
+		if (d->ops->intx_helper(d->hdev, true))
+			return;
+		d->isr_on = true;
+		d->ack = true;
+	} else if (!d->intx_wanted && d->isr_on) {
+		d->ops->intx_helper(d->hdev, false);
+		d->isr_on = false;
+		d->ack = false;
+	}
+}
+
+void pcibk_dev_quiesce(struct pcibk_dev *d)
+{
+	u32 cmd;
+
+	/* The helper must be gone before MSI teardown turns INTx back on. */
+	d->intx_wanted = false;
+	pcibk_dev_intx_update(d);
+	if (d->info.hdr_type == 0) {
+		pcibk_msix_teardown(d);
+		pcibk_msi_teardown(d);
+		if (d->ops->is_enabled(d->hdev))
+			d->ops->disable_device(d->hdev);
+		d->ops->set_master(d->hdev, false);
+	} else if (!d->ops->cfg_read(d->hdev, PCI_COMMAND, 2, &cmd) &&
+		   (cmd & PCI_COMMAND_INVALIDATE)) {
+		/* Only this one bit: never write COMMAND = 0 (CVE-2015-8553). */
+		d->ops->cfg_write(d->hdev, PCI_COMMAND, 2,
+				  cmd & ~PCI_COMMAND_INVALIDATE);
+		d->ops->set_master(d->hdev, false);
+	}
+}
+
+void pcibk_dev_detach(struct pcibk_dev *d)
+{
+	/*
+	 * Reset first: a function that still does DMA or raises a level
+	 * interrupt must stop before MSI teardown re-enables INTx. Then the
+	 * golden state brings memory decoding back before anything touches
+	 * the MSI-X table.
+	 */
+	d->ops->reset(d->hdev);
+	d->ops->restore_golden(d->hdev);
+	pcibk_dev_quiesce(d);
+	pcibk_cfg_reset(d);
+	d->allow_intctl = false;
+	d->ops->unregister_owner(d->hdev);
+	d->guest = NULL;
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * MSI and MSI-X requests (PROTOCOL.md §4.1, §4.2: the XSA-157 rules).
+ *
+ * The state bits here change only after the host call they describe has
+ * succeeded, so a failed request leaves the device as it was: nothing
+ * enabled that the core does not know about, no vector left mapped.
+ */
+#include <pcibk/core.h>
+
+#define PCI_COMMAND_MEMORY	0x2
+
+static u32 legacy_pirq(struct pcibk_dev *d)
+{
+	int pirq;
+
+	if (!d->info.irq)
+		return 0;
+	pirq = d->ops->irq_to_pirq(d->hdev, d->info.irq);
+	return pirq > 0 ? (u32)pirq : 0;
+}
+
+void pcibk_msi_teardown(struct pcibk_dev *d)
+{
+	if (!d->msi_enabled)
+		return;
+	d->ops->disable_msi(d->hdev);
+	d->msi_enabled = false;
+}
+
+void pcibk_msix_teardown(struct pcibk_dev *d)
+{
+	if (!d->msix_enabled)
+		return;
+	d->ops->disable_msix(d->hdev);
+	d->msix_enabled = false;
+	d->msix_nr = 0;
+}
+
+void pcibk_msi_enable(struct pcibk_dev *d, struct pcibk_reply *rep)
+{
+	int irq = 0, pirq = 0, rc;
+
+	rep->value = 0;
+	/* enable_msi reports every failure as -5; the errno is not forwarded. */
+	rep->err = XEN_PCI_ERR_op_failed;
+	if (d->msi_enabled || d->msix_enabled) {
+		pcibk_warn_rl("%s: enable_msi refused: %s already enabled\n",
+			      d->name, d->msi_enabled ? "MSI" : "MSI-X");
+		return;
+	}
+	rc = d->ops->enable_msi(d->hdev, &irq, &pirq);
+	if (rc) {
+		pcibk_warn_rl("%s: enable_msi failed: %d\n", d->name, rc);
+		return;
+	}
+	/*
+	 * A guest cannot use pirq 0 ("MSI entry is invalid"): rather than
+	 * leave MSI on behind a useless answer, turn it off again.
+	 */
+	if (pirq <= 0) {
+		d->ops->disable_msi(d->hdev);
+		pcibk_warn_rl("%s: enable_msi: irq %d has no pirq\n", d->name, irq);
+		return;
+	}
+	d->msi_enabled = true;
+	d->ack = false;
+	rep->err = 0;
+	rep->value = (u32)pirq;
+}
+
+void pcibk_msix_disable(struct pcibk_dev *d, struct pcibk_reply *rep)
+{
+	if (d->msix_enabled) {
+		pcibk_msix_teardown(d);
+		d->ack = true;
+	}
+	rep->err = 0;
+	rep->value = legacy_pirq(d);
+}
+
+void pcibk_msi_disable(struct pcibk_dev *d, struct pcibk_reply *rep)
+{
+	if (d->msi_enabled) {
+		pcibk_msi_teardown(d);
+		d->ack = true;
+	} else if (d->msix_enabled) {
+		/*
+		 * [COMPAT] A Linux 6.1 guest tears MSI-X down with this command
+		 * (its PCI core clears the MSI-X flag before the Xen teardown
+		 * runs). Serving it as disable_msix releases the vectors, so the
+		 * guest's next enable_msix can succeed; the XSA-157 rules on
+		 * enable stay as they are.
+		 */
+		pcibk_dbg("%s: disable_msi with MSI-X on: disabling MSI-X\n",
+			  d->name);
+		pcibk_msix_teardown(d);
+		d->ack = true;
+	}
+	rep->err = 0;
+	rep->value = legacy_pirq(d);
+}
+
+void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
+		       const void *sh, u32 nr, struct pcibk_reply *rep)
+{
+	struct pcibk_msix_vec *vecs = g->vecs;
+	u16 pf_cmd = 0;
+	unsigned int i;
+	int rc;
+
+	/* On a check failure value is echoed: the caller preset it. */
+	if (nr > SH_INFO_MAX_VEC || nr == 0) {
+		rep->err = -EINVAL;
+		return;
+	}
+	if (d->msix_enabled) {
+		pcibk_warn_rl("%s: enable_msix refused: MSI-X already enabled\n",
+			      d->name);
+		rep->err = -EALREADY;
+		return;
+	}
+	/*
+	 * The MSI-X table lives in a BAR of the physical function: with its
+	 * memory decoding off, table accesses become Unsupported Requests
+	 * (XSA-157/CVE-2015-8553).
+	 */
+	if (d->msi_enabled || d->ops->pf_command(d->hdev, &pf_cmd) ||
+	    !(pf_cmd & PCI_COMMAND_MEMORY)) {
+		pcibk_warn_rl("%s: enable_msix refused: %s\n", d->name,
+			      d->msi_enabled ? "MSI enabled" :
+			      "memory decoding off");
+		rep->err = -ENXIO;
+		return;
+	}
+
+	/* The entries are read here, once, and only the first nr of them. */
+	for (i = 0; i < nr; i++) {
+		vecs[i].entry = pcibk_sh_read16(sh, PCIBK_SH_ENTRY(i));
+		vecs[i].irq = 0;
+		vecs[i].pirq = 0;
+	}
+	pcibk_barrier();
+
+	rc = d->ops->enable_msix(d->hdev, vecs, nr);
+	if (rc) {
+		pcibk_warn_rl("%s: enable_msix(%u) failed: %d\n", d->name, nr, rc);
+		rep->err = rc;
+		rep->value = (u32)rc;
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		/* The wire has 16 bits per vector; never truncate (S5). */
+		if (vecs[i].pirq <= 0 || vecs[i].pirq > 0xffff) {
+			d->ops->disable_msix(d->hdev);
+			pcibk_warn_rl("%s: enable_msix: pirq %d of entry %u does not fit\n",
+				      d->name, vecs[i].pirq, vecs[i].entry);
+			rep->err = -ERANGE;
+			rep->value = (u32)-ERANGE;
+			return;
+		}
+		rep->vec[i] = (u16)vecs[i].pirq;
+	}
+	d->msix_enabled = true;
+	d->msix_nr = nr;
+	d->ack = false;
+	rep->nr_vec = nr;
+	rep->err = 0;
+	rep->value = 0;
+}
