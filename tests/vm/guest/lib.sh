@@ -104,7 +104,11 @@ blk_of() {
 	return 1
 }
 
-net_of() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n1; }
+net_of() {
+	for n in "/sys/bus/pci/devices/$1/net/"*; do
+		[ -e "$n" ] && echo "${n##*/}" && return 0
+	done
+}
 
 # traffic ID: make the device interrupt: disk reads or a ping through the NIC.
 traffic() {
@@ -137,5 +141,9 @@ irqs_grow() {
 	[ "$after" -gt "$before" ]
 }
 
-# pcifront_ok: pcifront is connected and shows N devices.
-pci_count() { ls /sys/bus/pci/devices | wc -l; }
+# pci_count: number of PCI devices the guest sees.
+pci_count() {
+	n=0
+	for d in /sys/bus/pci/devices/*; do [ -e "$d" ] && n=$((n + 1)); done
+	echo "$n"
+}

@@ -113,8 +113,9 @@ derive_inputs() {
 		sed -n 's/^ *Depends: \(xen-hypervisor-[0-9][^ ]*-amd64\)$/\1/p' | head -n1)
 	XEN_UTILS_PKG=$(apt-cache depends xen-system-amd64 |
 		sed -n 's/^ *Depends: \(xen-utils-[0-9][^ ]*\)$/\1/p' | head -n1)
-	[ -n "$XEN_HV_PKG" ] && [ -n "$XEN_UTILS_PKG" ] ||
+	if [ -z "$XEN_HV_PKG" ] || [ -z "$XEN_UTILS_PKG" ]; then
 		die "cannot derive the Xen packages from 'apt-cache depends xen-system-amd64'"
+	fi
 	XEN_VER=${XEN_HV_PKG#xen-hypervisor-}
 	XEN_VER=${XEN_VER%-amd64}
 	KPKG_VER=$(apt-cache policy "linux-image-$KABI" | sed -n 's/^ *Candidate: //p')
@@ -325,6 +326,10 @@ build_all() {
 	build_disks
 }
 
+# Set by prepare_our_module, used by make_payload (qemu.sh).
+# shellcheck disable=SC2034
+OUR_KO=''
+
 # BACKEND=ours: make sure $PCIBK_KO exists, is named xen-pciback and was
 # built for the dom0 kernel.  Runs "$MAKE module" when that target exists.
 prepare_our_module() {
@@ -356,6 +361,7 @@ prepare_our_module() {
 			"(build it against linux-headers-$KABI)"
 		return 1
 	fi
+	# shellcheck disable=SC2034 # used by qemu.sh
 	OUR_KO=$ko
 	info "BACKEND=ours: $ko ($vermagic)"
 }

@@ -40,9 +40,9 @@ make_payload() {
 }
 
 qemu_cmd() {
-	local serial=$1 smap_cpu
-	smap_cpu=max,-smap
-	QEMU_ARGS=(qemu-system-x86_64 -accel tcg,thread=multi -cpu "$smap_cpu" -machine q35
+	local serial=$1
+	# shellcheck disable=SC2054 # commas are QEMU's
+	QEMU_ARGS=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-smap -machine q35
 		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
 		-device intel-iommu,intremap=on
