@@ -20,6 +20,26 @@ static struct sim_dev *D(void *hdev)
 
 /* ---------------------------------------------------------------- faults */
 
+/* Record a one-letter-word name of each host call: "reset,golden,...". */
+static void trace(struct sim_dev *d, const char *what)
+{
+	struct sim_host *h = d->host;
+	size_t n = strlen(what);
+
+	if (h->trace_len + n + 2 >= sizeof(h->trace))
+		return;
+	memcpy(h->trace + h->trace_len, what, n);
+	h->trace_len += (unsigned int)n;
+	h->trace[h->trace_len++] = ',';
+	h->trace[h->trace_len] = 0;
+}
+
+void sim_trace_clear(struct sim_host *h)
+{
+	h->trace_len = 0;
+	h->trace[0] = 0;
+}
+
 static int fault(struct sim_dev *d, enum sim_op op)
 {
 	struct sim_host *h = d->host;
@@ -443,6 +463,7 @@ static int s_enable_device(void *hdev)
 	int rc = fault(d, SIM_ENABLE_DEVICE);
 	u16 bits = 0;
 	int i;
+	trace(d, "enable_device");
 
 	if (rc)
 		return rc;
@@ -462,6 +483,7 @@ static void s_disable_device(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 
+	trace(d, "disable_device");
 	d->disable_device_calls++;
 	if (d->enable_cnt > 0 && --d->enable_cnt == 0)
 		set_cmd_bits(d, PCI_COMMAND_MASTER, false);
@@ -474,6 +496,7 @@ static bool s_is_enabled(void *hdev)
 
 static void s_set_master(void *hdev, bool on)
 {
+	trace(D(hdev), on ? "master_on" : "master_off");
 	D(hdev)->master_calls++;
 	set_cmd_bits(D(hdev), PCI_COMMAND_MASTER, on);
 }
@@ -528,6 +551,7 @@ static int s_enable_msi(void *hdev, int *irq, int *pirq)
 {
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_ENABLE_MSI);
+	trace(d, "enable_msi");
 
 	if (rc)
 		return rc;
@@ -548,6 +572,7 @@ static void s_disable_msi(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 
+	trace(d, "disable_msi");
 	d->msi_disables++;
 	if (!d->msi_on)
 		return;
@@ -563,6 +588,7 @@ static int s_enable_msix(void *hdev, struct pcibk_msix_vec *vecs, unsigned int n
 	unsigned int i, j;
 	int rc = fault(d, SIM_ENABLE_MSIX);
 
+	trace(d, "enable_msix");
 	if (rc)
 		return rc;
 	if (!d->msix_cap || d->msix_on || d->msi_on)
@@ -597,6 +623,7 @@ static void s_disable_msix(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 	unsigned int i;
+	trace(d, "disable_msix");
 
 	d->msix_disables++;
 	if (!d->msix_on)
@@ -622,6 +649,7 @@ static int s_register_owner(void *hdev, u16 domid)
 {
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_REGISTER_OWNER);
+	trace(d, "register_owner");
 
 	if (rc)
 		return rc;
@@ -633,6 +661,7 @@ static int s_register_owner(void *hdev, u16 domid)
 
 static void s_unregister_owner(void *hdev)
 {
+	trace(D(hdev), "unregister_owner");
 	D(hdev)->owner = -1;
 }
 
@@ -640,6 +669,7 @@ static int s_reset(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_RESET);
+	trace(d, "reset");
 
 	if (rc)
 		return rc;
@@ -657,6 +687,7 @@ static int s_restore_golden(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_RESTORE_GOLDEN);
+	trace(d, "golden");
 
 	if (rc)
 		return rc;
@@ -687,6 +718,7 @@ static int s_intx_helper(void *hdev, bool install)
 
 	if (rc)
 		return rc;
+	trace(d, install ? "helper_on" : "helper_off");
 	d->helper_on = install;
 	return 0;
 }

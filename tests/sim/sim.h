@@ -93,8 +93,9 @@ struct sim_host {
 	bool fail_repeat;	/* every call from the nth on */
 	unsigned long total_calls;
 
-	/* an MSI-X enable fails with -EINVAL like the PCI core on a bad entry */
-	bool no_msi;		/* simulate a kernel built without MSI */
+	/* Order of host calls, for tests of sequences (detach order). */
+	char trace[1024];
+	unsigned int trace_len;
 };
 
 extern const struct pcibk_host_ops sim_ops;
@@ -129,6 +130,9 @@ void sim_bind(struct sim_dev *d);
 /* Raw hardware access for tests (no fault injection, no counting). */
 u32 sim_hw_read(const struct sim_dev *d, unsigned int off, unsigned int size);
 void sim_hw_write(struct sim_dev *d, unsigned int off, unsigned int size, u32 v);
+
+/* Forget the recorded call order. */
+void sim_trace_clear(struct sim_host *h);
 
 /* Make the nth call (1-based) of op fail with err (-errno or PCIBIOS). */
 void sim_fail(struct sim_host *h, enum sim_op op, unsigned long nth, int err);

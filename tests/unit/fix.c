@@ -119,3 +119,8 @@ s32 fix_msix(struct fix *f, u32 devfn, unsigned int nr)
 		sim_page_set_entry(f->pg, i, (u16)i, 0xffff);
 	return fix_op(f, XEN_PCI_OP_enable_msix, devfn, 0, 0, nr);
 }
+
+s32 fix_enable(struct fix *f, u32 devfn)
+{
+	return fix_op(f, XEN_PCI_OP_conf_write, devfn, 0x04, 2, 0x0006);
+}

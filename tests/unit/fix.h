@@ -39,5 +39,7 @@ s32 fix_op_full(struct fix *f, u32 cmd, u32 domain, u32 bus, u32 devfn,
 u32 fix_value(struct fix *f);
 s32 fix_read(struct fix *f, u32 devfn, s32 off, s32 size, u32 *val);
 s32 fix_msix(struct fix *f, u32 devfn, unsigned int nr);
+/* What a guest driver does first: COMMAND = MEMORY | MASTER. */
+s32 fix_enable(struct fix *f, u32 devfn);
 
 #endif /* PCIBK_FIX_H */
