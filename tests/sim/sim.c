@@ -524,6 +524,18 @@ static void s_intx(void *hdev, bool enable)
 	set_cmd_bits(D(hdev), PCI_COMMAND_INTX_DISABLE, !enable);
 }
 
+static int take(u8 *used, int base)
+{
+	int i;
+
+	for (i = 0; i < SIM_NR_IRQS; i++)
+		if (!used[i]) {
+			used[i] = 1;
+			return base + i;
+		}
+	return -ENOSPC;
+}
+
 static int alloc_vec(struct sim_dev *d, int *irq, int *pirq)
 {
 	struct sim_host *h = d->host;
@@ -534,17 +546,33 @@ static int alloc_vec(struct sim_dev *d, int *irq, int *pirq)
 	rc = fault(d, SIM_PIRQ_MAP);
 	if (rc)
 		return rc;
-	*irq = h->next_irq++;
-	*pirq = h->pirq_base_override ? h->pirq_base_override++ : h->next_pirq++;
+	*irq = take(h->irq_used, h->next_irq);
+	if (*irq < 0)
+		return *irq;
+	if (h->pirq_base_override) {
+		*pirq = h->pirq_base_override++;
+	} else {
+		*pirq = take(h->pirq_used, h->next_pirq);
+		if (*pirq < 0) {
+			h->irq_used[*irq - h->next_irq] = 0;
+			return *pirq;
+		}
+	}
 	h->irqs_out++;
 	h->pirqs_out++;
 	return 0;
 }
 
-static void free_vec(struct sim_dev *d)
+static void free_vec(struct sim_dev *d, int irq, int pirq)
 {
-	d->host->irqs_out--;
-	d->host->pirqs_out--;
+	struct sim_host *h = d->host;
+
+	if (irq >= h->next_irq && irq < h->next_irq + SIM_NR_IRQS)
+		h->irq_used[irq - h->next_irq] = 0;
+	if (pirq >= h->next_pirq && pirq < h->next_pirq + SIM_NR_IRQS)
+		h->pirq_used[pirq - h->next_pirq] = 0;
+	h->irqs_out--;
+	h->pirqs_out--;
 }
 
 static int s_enable_msi(void *hdev, int *irq, int *pirq)
@@ -563,6 +591,7 @@ static int s_enable_msi(void *hdev, int *irq, int *pirq)
 		return rc;
 	d->msi_on = true;
 	d->msi_irq = *irq;
+	d->msi_pirq = *pirq;
 	d->msi_enables++;
 	d->cfg[d->msi_cap + 2] |= 0x01;
 	return 0;
@@ -576,7 +605,7 @@ static void s_disable_msi(void *hdev)
 	d->msi_disables++;
 	if (!d->msi_on)
 		return;
-	free_vec(d);
+	free_vec(d, d->msi_irq, d->msi_pirq);
 	d->msi_on = false;
 	d->msi_irq = 0;
 	d->cfg[d->msi_cap + 2] &= ~0x01;
@@ -607,10 +636,11 @@ static int s_enable_msix(void *hdev, struct pcibk_msix_vec *vecs, unsigned int n
 		if (rc) {
 			/* The PCI core unwinds what it set up. */
 			while (i--)
-				free_vec(d);
+				free_vec(d, vecs[i].irq, vecs[i].pirq);
 			return rc;
 		}
 		d->msix_irq[i] = vecs[i].irq;
+		d->msix_pirq[i] = vecs[i].pirq;
 	}
 	d->msix_on = true;
 	d->msix_nr = nr;
@@ -629,7 +659,7 @@ static void s_disable_msix(void *hdev)
 	if (!d->msix_on)
 		return;
 	for (i = 0; i < d->msix_nr; i++)
-		free_vec(d);
+		free_vec(d, d->msix_irq[i], d->msix_pirq[i]);
 	d->msix_on = false;
 	d->msix_nr = 0;
 	d->cfg[d->msix_cap + 3] &= ~0x80;

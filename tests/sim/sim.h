@@ -14,6 +14,7 @@
 
 #define SIM_MAX_DEVS		64
 #define SIM_MAX_MSIX		2048
+#define SIM_NR_IRQS		4096
 
 /* Host ops that can be made to fail (sim_fail). */
 enum sim_op {
@@ -58,9 +59,10 @@ struct sim_dev {
 	/* What the host PCI core thinks. */
 	int enable_cnt;
 	bool msi_on, msix_on;
-	int msi_irq;
+	int msi_irq, msi_pirq;
 	unsigned int msix_nr;
 	int msix_irq[SH_INFO_MAX_VEC];
+	int msix_pirq[SH_INFO_MAX_VEC];
 	int owner;		/* registered owner domid, -1 none */
 	int owner_steals;
 	bool helper_on;
@@ -84,6 +86,8 @@ struct sim_host {
 	long irqs_out;
 	long pirqs_out;
 	int pirq_base_override;	/* to test pirqs above 16 bits */
+	u8 irq_used[SIM_NR_IRQS];	/* lowest free first, like the hosts */
+	u8 pirq_used[SIM_NR_IRQS];
 
 	/* fault injection: the nth call (1-based) of op fails with err */
 	enum sim_op fail_op;

@@ -9,7 +9,7 @@
 
 #include "t.h"
 
-#define FIX_MAX 16
+#define FIX_MAX SIM_MAX_DEVS
 
 struct fix {
 	struct sim_host *h;

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * The shared-page state machine (PROTOCOL.md §3.2 B2-B12, §16 items 5-7).
+ */
+#include "fix.h"
+
+struct rig {
+	struct fix f;
+	struct pcibk_ring r;
+	unsigned int kicks, notifies, eoi_normal, eoi_spurious, aer_wakes;
+	bool active_at_notify;		/* flags bit 0 when notify ran */
+	s32 err_at_notify;
+	int repost;			/* requests to post from notify */
+	bool run_inline;		/* kick runs the worker at once */
+};
+
+static struct rig *cur;
+
+static void r_notify(void *ctx)
+{
+	struct rig *g = ctx;
+
+	g->notifies++;
+	g->active_at_notify = pcibk_sh_test_flag(g->f.pg->page, _XEN_PCIF_active);
+	g->err_at_notify = sim_page_err(g->f.pg);
+	if (g->repost > 0) {
+		g->repost--;
+		/* the frontend posts its next request at once */
+		sim_page_req(g->f.pg, XEN_PCI_OP_conf_read, 0, 0, 0, 0, 4, 0, 0);
+		pcibk_sh_set_flag(g->f.pg->page, _XEN_PCIF_active);
+	}
+}
+
+static void r_eoi(void *ctx, bool spurious)
+{
+	struct rig *g = ctx;
+
+	if (spurious)
+		g->eoi_spurious++;
+	else
+		g->eoi_normal++;
+}
+
+static void r_kick(void *ctx)
+{
+	struct rig *g = ctx;
+
+	g->kicks++;
+	if (g->run_inline)
+		pcibk_ring_work(&g->r);
+}
+
+static void r_aer_wake(void *ctx)
+{
+	struct rig *g = ctx;
+
+	g->aer_wakes++;
+}
+
+static const struct pcibk_ring_ops rops = {
+	.notify = r_notify,
+	.eoi = r_eoi,
+	.kick = r_kick,
+	.aer_wake = r_aer_wake,
+};
+
+static void rig_init(struct rig *g)
+{
+	memset(g, 0, sizeof(*g));
+	fix_init(&g->f, false);
+	fix_add(&g->f, fix_nic(g->f.h, 3, 0), true);
+	pcibk_ring_init(&g->r, g->f.pg->page, &g->f.g, &rops, g);
+	cur = g;
+}
+
+static void post(struct rig *g, u32 cmd, u32 devfn)
+{
+	sim_page_req(g->f.pg, cmd, 0, 0, devfn, 0, 4, 0, 0);
+	pcibk_sh_set_flag(g->f.pg->page, _XEN_PCIF_active);
+}
+
+static void rig_fini(struct rig *g)
+{
+	fix_fini(&g->f);
+}
+
+/* §16.7: N events with nothing pending -> N spurious EOIs, no work, no log. */
+TEST(ring_spurious_events)
+{
+	struct rig g;
+	unsigned long logs = sim_log_lines;
+	int i;
+
+	rig_init(&g);
+	for (i = 0; i < 1000; i++)
+		pcibk_ring_event(&g.r);
+	CHECK_EQ(g.eoi_spurious, 1000);
+	CHECK_EQ(g.eoi_normal, 0);
+	CHECK_EQ(g.kicks, 0);
+	CHECK_EQ(g.notifies, 0);
+	CHECK_EQ(sim_log_lines, logs);
+	CHECK_EQ(g.r.stats.spurious, 1000);
+	rig_fini(&g);
+}
+
+/* One request: kick, then the worker answers, notifies and EOIs once. */
+TEST(ring_one_request)
+{
+	struct rig g;
+
+	rig_init(&g);
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.kicks, 1);
+	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 0);	/* not yet: owed */
+	pcibk_ring_work(&g.r);
+	CHECK_EQ(g.notifies, 1);
+	CHECK_EQ(g.eoi_normal, 1);
+	CHECK_EQ(g.eoi_spurious, 0);
+	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
+	CHECK_EQ(sim_page_value(g.f.pg), 0x10d38086);
+	rig_fini(&g);
+}
+
+/* §16.5: results visible before bit 0 clears; notify after the clear. */
+TEST(ring_results_before_clear_notify_after)
+{
+	struct rig g;
+
+	rig_init(&g);
+	post(&g, XEN_PCI_OP_conf_read, 0x08);	/* not found */
+	pcibk_ring_event(&g.r);
+	pcibk_ring_work(&g.r);
+	CHECK(!g.active_at_notify);
+	CHECK_EQ(g.err_at_notify, XEN_PCI_ERR_dev_not_found);
+	rig_fini(&g);
+}
+
+/* §16.6: a request posted while the worker runs is served without an event. */
+TEST(ring_request_posted_during_work_not_lost)
+{
+	struct rig g;
+
+	rig_init(&g);
+	g.repost = 5;
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	pcibk_ring_work(&g.r);
+	CHECK_EQ(g.notifies, 6);
+	CHECK_EQ(g.r.stats.ops, 6);
+	CHECK_EQ(g.kicks, 1);
+	CHECK_EQ(g.eoi_normal, 1);
+	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
+	rig_fini(&g);
+}
+
+/* §16.6: at most one worker: an event while one runs does not kick again. */
+TEST(ring_one_worker_at_a_time)
+{
+	struct rig g;
+
+	rig_init(&g);
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.kicks, 1);
+	/* the frontend signals again before the worker ran */
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.kicks, 1);
+	CHECK_EQ(g.eoi_spurious, 1);
+	pcibk_ring_work(&g.r);
+	CHECK_EQ(g.r.stats.ops, 1);
+	CHECK_EQ(g.eoi_normal, 0);	/* the only owed EOI went out already */
+	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 1);
+	rig_fini(&g);
+}
+
+/* Every event gets exactly one EOI, over a long mixed run. */
+TEST(ring_one_eoi_per_event)
+{
+	struct rig g;
+	int i;
+
+	rig_init(&g);
+	g.run_inline = true;
+	for (i = 0; i < 5000; i++) {
+		if (i % 3 == 0)
+			post(&g, XEN_PCI_OP_conf_read, (u32)(i % 2) * 8);
+		pcibk_ring_event(&g.r);
+	}
+	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 5000);
+	CHECK_EQ(g.r.stats.events, 5000);
+	CHECK_EQ(g.r.stats.ops, 1667);
+	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	rig_fini(&g);
+}
+
+/* A frontend that never stops posting cannot keep the worker forever. */
+TEST(ring_batch_yields)
+{
+	struct rig g;
+	int runs = 0;
+
+	rig_init(&g);
+	g.repost = 1000;
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	while (g.kicks > (unsigned int)runs && runs < 100) {
+		runs++;
+		pcibk_ring_work(&g.r);
+	}
+	CHECK_EQ(g.r.stats.ops, 1001);
+	CHECK_EQ(runs, 1001 / PCIBK_RING_BATCH + 1);
+	CHECK(g.r.stats.requeues >= 15);
+	CHECK_EQ(g.eoi_normal, 1);
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	rig_fini(&g);
+}
+
+/* B4: the frontend's AER answer wakes the waiter; no EOI yet. */
+TEST(ring_aer_answer_wakes)
+{
+	struct rig g;
+
+	rig_init(&g);
+	pcibk_set_bit(PCIBK_RING_AER_PENDING, &g.r.flags);
+	pcibk_sh_set_flag(g.f.pg->page, _XEN_PCIB_active);
+	pcibk_ring_event(&g.r);		/* still pending: spurious */
+	CHECK_EQ(g.aer_wakes, 0);
+	CHECK_EQ(g.eoi_spurious, 1);
+	pcibk_sh_clear_flag(g.f.pg->page, _XEN_PCIB_active);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.aer_wakes, 1);
+	CHECK_EQ(g.eoi_spurious, 1);
+	CHECK(pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
+	rig_fini(&g);
+}
+
+/* B2: a second event with an EOI owed is logged once, then counted. */
+TEST(ring_double_event_logged_once)
+{
+	struct rig g;
+	unsigned long logs = sim_log_lines;
+
+	rig_init(&g);
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(sim_log_lines, logs + 1);
+	CHECK_EQ(g.r.stats.double_events, 1);
+	pcibk_ring_work(&g.r);
+	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.r.flags);
+	pcibk_ring_event(&g.r);
+	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.r.flags);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(sim_log_lines, logs + 1);	/* once, never more */
+	CHECK_EQ(g.r.stats.double_events, 3);
+	rig_fini(&g);
+}
+
+/* The flags bit 1 (AER handler) and 2 are never touched by the worker. */
+TEST(ring_worker_keeps_other_flag_bits)
+{
+	struct rig g;
+
+	rig_init(&g);
+	pcibk_sh_set_flag(g.f.pg->page, _XEN_PCIB_AERHANDLER);
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	pcibk_ring_work(&g.r);
+	CHECK(pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIB_AERHANDLER));
+	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
+	rig_fini(&g);
+}
