@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The pcibk authors. */
 /*
- * Configuration-space access. Placeholder: raw pass-through with the
- * op engine's bounds checks, until the field engine lands.
+ * The field engine of the virtual config space (PROTOCOL.md §6.1): field
+ * registration, the per-dword index, read and write merging, permissive
+ * mode, strict-mode hiding and the record of denied writes.
+ *
+ * Every field lies inside one aligned dword (fields are 1, 2 or 4 bytes
+ * at aligned offsets), and so does every guest access (the op engine
+ * checks alignment). An index of 1024 dword chains therefore finds every
+ * field an access overlaps in O(1) plus the (tiny) chain length.
  */
-#include <pcibk/cfg.h>
+#include <pcibk/cfg_field.h>
 
 bool pcibk_permissive;
 
@@ -26,30 +32,465 @@ int pcibk_cfg_map_err(int rc)
 	}
 }
 
+bool pcibk_cfg_is_permissive(const struct pcibk_dev *d)
+{
+	return d->permissive || pcibk_permissive;
+}
+
+int pcibk_cfg_set_permissive(struct pcibk_dev *d)
+{
+	if (!d->cfg)
+		return -ENXIO;
+	if (!d->permissive) {
+		pcibk_warn("%s: enabling permissive mode configuration space accesses!\n",
+			   d->name);
+		pcibk_warn("%s: permissive mode is potentially unsafe!\n",
+			   d->name);
+	}
+	d->permissive = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------- the index */
+
+static bool access_ok(const struct pcibk_dev *d, unsigned int off,
+		      unsigned int size)
+{
+	if (size != 1 && size != 2 && size != 4)
+		return false;
+	return !(off % size) && off < d->info.cfg_size &&
+	       size <= d->info.cfg_size - off;
+}
+
+static bool overlaps(const struct pcibk_cfg_field *f, unsigned int off,
+		     unsigned int size)
+{
+	return f->start < off + size && off < (unsigned int)f->start + f->size;
+}
+
+static void reindex(struct pcibk_cfg *c)
+{
+	unsigned int i, dw;
+	u8 *tail;
+
+	memset(c->head, PCIBK_CFG_NONE, sizeof(c->head));
+	for (i = 0; i < c->nr; i++) {
+		/* Append: a chain keeps registration order (§6.1). */
+		dw = c->f[i].start >> 2;
+		tail = &c->head[dw];
+		while (*tail != PCIBK_CFG_NONE)
+			tail = &c->f[*tail].next;
+		*tail = (u8)i;
+		c->f[i].next = PCIBK_CFG_NONE;
+	}
+}
+
+struct pcibk_cfg_field *pcibk_cfg_overlap(struct pcibk_dev *d,
+					  unsigned int off, unsigned int size)
+{
+	struct pcibk_cfg *c = d->cfg;
+	unsigned int dw, last;
+	u8 i;
+
+	/* A quirk may be checked at any aligned (off, size), so scan dwords. */
+	last = (off + size - 1) >> 2;
+	for (dw = off >> 2; dw <= last && dw < PCIBK_CFG_DWORDS; dw++)
+		for (i = c->head[dw]; i != PCIBK_CFG_NONE; i = c->f[i].next)
+			if (overlaps(&c->f[i], off, size))
+				return &c->f[i];
+	return NULL;
+}
+
+int pcibk_cfg_add(struct pcibk_dev *d, const struct pcibk_cfg_def *def,
+		  unsigned int start, struct pcibk_cfg_field **out)
+{
+	struct pcibk_cfg *c = d->cfg;
+	struct pcibk_cfg_field *f;
+	int rc;
+
+	if (start % def->size || start + def->size > d->info.cfg_size)
+		return -EINVAL;
+	if (c->nr >= PCIBK_CFG_MAX_FIELDS)
+		return -ENOSPC;
+	f = &c->f[c->nr++];
+	memset(f, 0, sizeof(*f));
+	f->def = def;
+	f->start = (u16)start;
+	f->size = def->size;
+	reindex(c);
+	if (def->init) {
+		rc = def->init(d, f);
+		if (rc) {
+			pcibk_cfg_remove(d, c->nr - 1);
+			return rc;
+		}
+	}
+	if (out)
+		*out = f;
+	return 0;
+}
+
+int pcibk_cfg_add_table(struct pcibk_dev *d, unsigned int base,
+			const struct pcibk_cfg_def *defs, unsigned int n)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		/* A capability near the end of a 256-byte space: skip the tail. */
+		if (base + defs[i].off + defs[i].size > d->info.cfg_size)
+			continue;
+		rc = pcibk_cfg_add(d, &defs[i], base + defs[i].off, NULL);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void pcibk_cfg_remove(struct pcibk_dev *d, unsigned int i)
+{
+	struct pcibk_cfg *c = d->cfg;
+
+	if (i >= c->nr)
+		return;
+	if (c->f[i].def->release)
+		c->f[i].def->release(d, &c->f[i]);
+	memmove(&c->f[i], &c->f[i + 1], (c->nr - i - 1) * sizeof(c->f[0]));
+	c->nr--;
+	reindex(c);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
 int pcibk_cfg_init(struct pcibk_dev *d)
 {
-	(void)d;
+	struct pcibk_cfg *c;
+	int rc;
+
+	c = pcibk_zalloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	d->cfg = c;
+	memset(c->head, PCIBK_CFG_NONE, sizeof(c->head));
+	/*
+	 * Without resources the BAR fields still exist, but answer -5
+	 * (§5: "a BAR or ROM handler without its per-field state").
+	 */
+	c->have_res = !d->ops->get_res(d->hdev, c->res);
+	rc = pcibk_cfg_header_init(d);
+	if (!rc)
+		rc = pcibk_cfg_caps_init(d);
+	if (rc) {
+		pcibk_cfg_free(d);
+		return rc;
+	}
 	return 0;
 }
 
 void pcibk_cfg_free(struct pcibk_dev *d)
 {
-	(void)d;
+	struct pcibk_cfg *c = d->cfg;
+
+	if (!c)
+		return;
+	while (c->nr)
+		pcibk_cfg_remove(d, c->nr - 1);
+	pcibk_free(c);
+	d->cfg = NULL;
 }
 
 void pcibk_cfg_reset(struct pcibk_dev *d)
 {
-	(void)d;
+	struct pcibk_cfg *c = d->cfg;
+	unsigned int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nr; i++)
+		if (c->f[i].def->reset)
+			c->f[i].def->reset(d, &c->f[i]);
+}
+
+/* ------------------------------------------------------------ raw access */
+
+int pcibk_cfg_hw_read(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 *val)
+{
+	*val = 0;
+	return d->ops->cfg_read(d->hdev, f->start, f->size, val);
+}
+
+int pcibk_cfg_hw_write(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 val)
+{
+	return d->ops->cfg_write(d->hdev, f->start, f->size, val);
+}
+
+/* ------------------------------------------------------------- strict */
+
+static bool hidden(const struct pcibk_cfg *c, unsigned int off)
+{
+	unsigned int dw = off >> 2;
+
+	return c->strict && (c->hidden[dw / 32] & (1u << (dw % 32)));
+}
+
+int pcibk_cfg_set_strict(struct pcibk_dev *d, bool on)
+{
+	struct pcibk_cfg *c = d->cfg;
+
+	if (!c)
+		return -ENXIO;
+	if (!on) {
+		c->strict = false;
+		return 0;
+	}
+	return pcibk_cfg_strict_build(d);
+}
+
+bool pcibk_cfg_strict(const struct pcibk_dev *d)
+{
+	return d->cfg && d->cfg->strict;
+}
+
+static u32 apply_patches(const struct pcibk_cfg *c, unsigned int off,
+			 unsigned int size, u32 v)
+{
+	unsigned int i, b;
+
+	for (i = 0; i < c->nr_patch; i++) {
+		const struct pcibk_cfg_patch *p = &c->patch[i];
+
+		if (p->off < off || p->off >= off + size)
+			continue;
+		b = 8 * (p->off - off);
+		v &= ~((u32)p->clear << b);
+		v |= (u32)(p->set & p->clear) << b;
+	}
+	return v;
+}
+
+/* ------------------------------------------------------ denied writes */
+
+void pcibk_cfg_deny(struct pcibk_dev *d, unsigned int off, unsigned int size)
+{
+	struct pcibk_cfg *c = d->cfg;
+	unsigned int i, victim = 0;
+
+	c->denied_total++;
+	c->denied_seq++;
+	for (i = 0; i < PCIBK_CFG_DENIED_SLOTS; i++) {
+		if (c->denied[i].seq && c->denied[i].off == off &&
+		    c->denied[i].size == size) {
+			if (c->denied[i].count != 0xffffffffu)
+				c->denied[i].count++;
+			c->denied[i].seq = c->denied_seq;
+			return;
+		}
+		/* A free slot (seq 0) or the least recently denied entry. */
+		if (c->denied[i].seq < c->denied[victim].seq)
+			victim = i;
+	}
+	c->denied[victim].off = (u16)off;
+	c->denied[victim].size = (u8)size;
+	c->denied[victim].count = 1;
+	c->denied[victim].seq = c->denied_seq;
+}
+
+unsigned int pcibk_cfg_denied(const struct pcibk_dev *d,
+			      struct pcibk_cfg_denied *out, unsigned int max)
+{
+	const struct pcibk_cfg *c = d->cfg;
+	u64 below = ~0ull, best;
+	unsigned int n = 0, i, pick;
+
+	if (!c)
+		return 0;
+	/* Selection by decreasing seq: 16 slots, no sort buffer needed. */
+	while (n < max) {
+		best = 0;
+		pick = PCIBK_CFG_DENIED_SLOTS;
+		for (i = 0; i < PCIBK_CFG_DENIED_SLOTS; i++) {
+			if (c->denied[i].seq && c->denied[i].seq < below &&
+			    c->denied[i].seq > best) {
+				best = c->denied[i].seq;
+				pick = i;
+			}
+		}
+		if (pick == PCIBK_CFG_DENIED_SLOTS)
+			break;
+		out[n].off = c->denied[pick].off;
+		out[n].size = c->denied[pick].size;
+		out[n].count = c->denied[pick].count;
+		n++;
+		below = best;
+	}
+	return n;
+}
+
+u64 pcibk_cfg_denied_total(const struct pcibk_dev *d)
+{
+	return d->cfg ? d->cfg->denied_total : 0;
+}
+
+void pcibk_cfg_denied_clear(struct pcibk_dev *d)
+{
+	struct pcibk_cfg *c = d->cfg;
+
+	if (!c)
+		return;
+	c->denied_total = 0;
+	c->denied_seq = 0;
+	memset(c->denied, 0, sizeof(c->denied));
+}
+
+size_t pcibk_cfg_advance(size_t len, size_t pos, int n)
+{
+	if (n < 0)
+		return pos;
+	if (pos + (size_t)n >= len)
+		return len ? len - 1 : 0;
+	return pos + (size_t)n;
+}
+
+int pcibk_cfg_denied_show(const struct pcibk_dev *d, char *buf, size_t len)
+{
+	struct pcibk_cfg_denied e[PCIBK_CFG_DENIED_SLOTS];
+	unsigned int n, i;
+	size_t pos = 0;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	n = pcibk_cfg_denied(d, e, PCIBK_CFG_DENIED_SLOTS);
+	pos = pcibk_cfg_advance(len, pos, pcibk_snprintf(buf, len, "total %llu\n",
+			(unsigned long long)pcibk_cfg_denied_total(d)));
+	for (i = 0; i < n; i++)
+		pos = pcibk_cfg_advance(len, pos,
+			     pcibk_snprintf(buf + pos, len - pos, "%03x:%u:%u\n",
+					    e[i].off, e[i].size, e[i].count));
+	return (int)pos;
+}
+
+/* ------------------------------------------------------ guest accesses */
+
+static u32 byte_of(u32 v, unsigned int i)
+{
+	return (v >> (8 * i)) & 0xff;
+}
+
+/* Replace the bytes of dst (at dst_off) that src (at src_off) covers. */
+static u32 merge(u32 dst, unsigned int dst_off, unsigned int dst_size,
+		 u32 src, unsigned int src_off, unsigned int src_size)
+{
+	unsigned int a;
+
+	for (a = src_off; a < src_off + src_size; a++) {
+		if (a < dst_off || a >= dst_off + dst_size)
+			continue;
+		dst &= ~(0xffu << (8 * (a - dst_off)));
+		dst |= byte_of(src, a - src_off) << (8 * (a - dst_off));
+	}
+	return dst;
+}
+
+static int field_value(struct pcibk_dev *d, struct pcibk_cfg_field *f,
+		       u32 *v)
+{
+	*v = 0;
+	return f->def->read ? f->def->read(d, f, v) : 0;
 }
 
 int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		   u32 *val)
 {
-	return pcibk_cfg_map_err(d->ops->cfg_read(d->hdev, off, size, val));
+	struct pcibk_cfg *c = d->cfg;
+	struct pcibk_cfg_field *f;
+	u32 v = 0, fv;
+	int rc = 0;
+	u8 i;
+
+	*val = 0;
+	if (!c || !access_ok(d, off, size))
+		return XEN_PCI_ERR_invalid_offset;
+	/* Hidden in strict mode: as if nothing were implemented there. */
+	if (!hidden(c, off))
+		rc = d->ops->cfg_read(d->hdev, off, size, &v);
+	/* S6: the first error wins, later fields cannot hide it. */
+	if (rc)
+		return pcibk_cfg_map_err(rc);
+	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
+		f = &c->f[i];
+		if (!overlaps(f, off, size))
+			continue;
+		rc = field_value(d, f, &fv);
+		if (rc)
+			return pcibk_cfg_map_err(rc);
+		v = merge(v, off, size, fv, f->start, f->size);
+	}
+	if (c->strict)
+		v = apply_patches(c, off, size, v);
+	/* S3. */
+	if (size < 4)
+		v &= (1u << (8 * size)) - 1;
+	*val = v;
+	return 0;
+}
+
+static void warn_unhandled(struct pcibk_dev *d, unsigned int off,
+			   unsigned int size)
+{
+	if (d->cfg->warned)
+		return;
+	d->cfg->warned = true;
+	/* Once per seized device, so it cannot flood (B15). */
+	pcibk_warn("%s: Driver tried to write to a read-only configuration space field at offset 0x%x, size %d. This may be harmless, but if you have problems with your device:\n",
+		   d->name, off, size);
+	pcibk_warn("%s: 1) see the permissive attribute in sysfs;\n", d->name);
+	pcibk_warn("%s: 2) report problems to the xen-devel mailing list along with details of your device obtained from lspci.\n",
+		   d->name);
 }
 
 int pcibk_cfg_write(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		    u32 val)
 {
-	return pcibk_cfg_map_err(d->ops->cfg_write(d->hdev, off, size, val));
+	struct pcibk_cfg *c = d->cfg;
+	struct pcibk_cfg_field *f;
+	bool handled = false;
+	int rc, err = 0;
+	u32 cur;
+	u8 i;
+
+	if (!c || !access_ok(d, off, size))
+		return XEN_PCI_ERR_invalid_offset;
+	if (size < 4)
+		val &= (1u << (8 * size)) - 1;
+	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
+		f = &c->f[i];
+		if (!overlaps(f, off, size))
+			continue;
+		handled = true;
+		rc = field_value(d, f, &cur);
+		if (rc)
+			return pcibk_cfg_map_err(rc);
+		if (!f->def->write)
+			continue;	/* dropped, even in permissive mode */
+		cur = merge(cur, f->start, f->size, val, off, size);
+		rc = f->def->write(d, f, cur);
+		if (rc) {
+			pcibk_cfg_deny(d, f->start, f->size);
+			if (!err)
+				err = rc;
+		}
+	}
+	if (handled)
+		return pcibk_cfg_map_err(err);
+	if (hidden(c, off)) {
+		pcibk_cfg_deny(d, off, size);
+		return 0;
+	}
+	if (pcibk_cfg_is_permissive(d))
+		return pcibk_cfg_map_err(d->ops->cfg_write(d->hdev, off, size,
+							   val));
+	warn_unhandled(d, off, size);
+	pcibk_cfg_deny(d, off, size);
+	return 0;
 }
