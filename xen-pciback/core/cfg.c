@@ -251,6 +251,13 @@ bool pcibk_cfg_strict(const struct pcibk_dev *d)
 	return d->cfg && d->cfg->strict;
 }
 
+/* Strict mode hides the handlers of hidden capabilities too; quirks stay. */
+static bool visible(const struct pcibk_cfg *c, const struct pcibk_cfg_field *f,
+		    unsigned int off, unsigned int size)
+{
+	return overlaps(f, off, size) && (f->quirk || !hidden(c, off));
+}
+
 static u32 apply_patches(const struct pcibk_cfg *c, unsigned int off,
 			 unsigned int size, u32 v)
 {
@@ -419,7 +426,7 @@ int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		return pcibk_cfg_map_err(rc);
 	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
 		f = &c->f[i];
-		if (!overlaps(f, off, size))
+		if (!visible(c, f, off, size))
 			continue;
 		rc = field_value(d, f, &fv);
 		if (rc)
@@ -465,7 +472,7 @@ int pcibk_cfg_write(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		val &= (1u << (8 * size)) - 1;
 	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
 		f = &c->f[i];
-		if (!overlaps(f, off, size))
+		if (!visible(c, f, off, size))
 			continue;
 		handled = true;
 		rc = field_value(d, f, &cur);
