@@ -85,6 +85,17 @@ u8 pcibk_dev_find_cap(struct pcibk_dev *d, u8 id);
 /* Add the INTx helper if wanted and allowed, remove it otherwise. */
 void pcibk_dev_intx_update(struct pcibk_dev *d);
 
+/* ---- counters as text (stats.c) ---- */
+
+/* "msix", "msi", "intx" or "none": the mode the guest set up. */
+const char *pcibk_dev_mode(const struct pcibk_dev *d);
+/*
+ * "key value" lines: req_<cmd>, err_<kind>, mode, vectors, assigned,
+ * domid, permissive, allow_interrupt_control, intx_helper, intx_ack,
+ * intx_handled, denied_total. Like scnprintf: at most len - 1 characters.
+ */
+int pcibk_dev_stats_show(const struct pcibk_dev *d, char *buf, size_t len);
+
 /* ---- virtual topologies (topo.c) ---- */
 
 #define PCIBK_VPCI_SLOTS	32

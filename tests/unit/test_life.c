@@ -347,3 +347,58 @@ TEST(intx_helper_follows_command_write)
 	CHECK(!f.sd[0]->helper_on);
 	fix_fini(&f);
 }
+
+/* ---- counters as text ---- */
+
+static bool has_line(const char *buf, const char *line)
+{
+	const char *p = strstr(buf, line);
+
+	return p && (p == buf || p[-1] == '\n') && p[strlen(line)] == '\n';
+}
+
+TEST(stats_show_counts_and_mode)
+{
+	struct fix f;
+	char buf[2048];
+	u32 v;
+
+	fix_init(&f, false);
+	fix_add(&f, fix_nic(f.h, 3, 0), true);
+	CHECK_EQ(fix_enable(&f, NIC), 0);
+	fix_read(&f, NIC, 0, 4, &v);
+	fix_read(&f, NIC, 1, 4, &v);
+	CHECK_EQ(fix_msix(&f, NIC, 8), 0);
+	fix_op(&f, 77, NIC, 0, 0, 0);
+	CHECK(pcibk_dev_stats_show(f.d[0], buf, sizeof(buf)) > 0);
+	CHECK(has_line(buf, "req_conf_read 2"));
+	CHECK(has_line(buf, "req_conf_write 1"));
+	CHECK(has_line(buf, "req_enable_msix 1"));
+	CHECK(has_line(buf, "req_unknown 1"));
+	CHECK(has_line(buf, "err_invalid_offset 1"));
+	CHECK(has_line(buf, "err_not_implemented 1"));
+	CHECK(has_line(buf, "mode msix"));
+	CHECK(has_line(buf, "vectors 8"));
+	CHECK(has_line(buf, "assigned 1"));
+	CHECK(has_line(buf, "domid 5"));
+	fix_fini(&f);
+}
+
+TEST(stats_show_truncates_safely)
+{
+	struct fix f;
+	char buf[64];
+	size_t n;
+
+	fix_init(&f, false);
+	fix_add(&f, fix_nic(f.h, 3, 0), true);
+	memset(buf, 'x', sizeof(buf));
+	n = (size_t)pcibk_dev_stats_show(f.d[0], buf, 40);
+	CHECK(n <= 39);
+	CHECK_EQ(buf[n], 0);
+	CHECK_EQ(buf[40], 'x');
+	CHECK_EQ(pcibk_dev_stats_show(f.d[0], buf, 0), 0);
+	CHECK_EQ(pcibk_dev_stats_show(f.d[0], buf, 1), 0);
+	CHECK_EQ(buf[0], 0);
+	fix_fini(&f);
+}
