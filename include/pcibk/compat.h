@@ -45,9 +45,10 @@
 #define pcibk_info_rl(fmt, ...)	pr_info_ratelimited("xen-pciback: " fmt, ##__VA_ARGS__)
 
 #define pcibk_snprintf		snprintf
-#define pcibk_wmb()		wmb()
-#define pcibk_rmb()		rmb()
-#define pcibk_mb()		mb()
+/* Ordering of shared-page accesses; each caller says what it orders. */
+#define pcibk_wmb()		wmb()	/* see the caller */
+#define pcibk_rmb()		rmb()	/* see the caller */
+#define pcibk_mb()		mb()	/* see the caller */
 #define pcibk_barrier()		barrier()
 
 /* Private (backend-only) flag words. */
@@ -151,7 +152,10 @@ void pcibk_log_emit(int level, bool ratelimited, const char *fmt, ...) __printf(
 #define pcibk_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define pcibk_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define pcibk_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define pcibk_barrier()		__asm__ __volatile__("" ::: "memory")
+static inline void pcibk_barrier(void)
+{
+	__asm__ __volatile__("" ::: "memory");
+}
 
 static inline bool pcibk_test_and_set_bit(unsigned int nr, unsigned long *addr)
 {

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * Shared declarations of the kernel glue (xen-pciback/linux/).
+ *
+ * Locks, outermost first:
+ *   backend->state_lock  xenbus handlers of one guest (xenbus.c)
+ *   device lock          pci_dev_lock(), or held by the driver core
+ *   backend->op_lock     the guest's mutex: ops, topology (B14)
+ *   pcibk_mutex          seize list, bound functions, claims (stub.c)
+ * A path never takes a lock listed above one it already holds. In
+ * particular a device is detached (§11.3) under its device lock but never
+ * under op_lock: it leaves the topology under op_lock first, so an op
+ * either finished before or fails its lookup with -1.
+ */
+#ifndef PCIBK_LINUX_GLUE_H
+#define PCIBK_LINUX_GLUE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/workqueue.h>
+#include <xen/xenbus.h>
+
+#include <pcibk/bdf.h>
+#include <pcibk/core.h>
+
+struct pcibk_backend;
+
+/* One function bound to the "pciback" PCI driver. */
+struct pcibk_pdev {
+	struct list_head node;		/* pcibk_pdevs; under pcibk_mutex */
+	struct kref kref;
+	struct pci_dev *pdev;		/* referenced until the last put */
+	struct pcibk_dev *core;		/* NULL after the final release */
+	struct pci_saved_state *golden;	/* config saved at bind (§11.1) */
+	struct pcibk_backend *be;	/* claimed by; under pcibk_mutex */
+	bool msix_prepared;		/* PHYSDEVOP_prepare_msix was issued */
+	bool removed;			/* final release done; device lock */
+};
+
+/* One guest's backend instance, backend/pci/<domid>/0. */
+struct pcibk_backend {
+	struct kref kref;
+	struct xenbus_device *xdev;
+	struct mutex state_lock;
+	struct mutex op_lock;
+	struct pcibk_guest guest;
+	struct pcibk_ring ring;
+	struct work_struct work;	/* runs pcibk_ring_work() */
+	struct xenbus_watch watch;	/* the backend directory */
+	bool watching;
+	bool ring_ready;		/* under op_lock */
+	void *sh;			/* mapped shared page */
+	int irq;			/* event channel irq, 0 if unbound */
+};
+
+extern struct mutex pcibk_mutex;
+extern bool pcibk_passthrough;
+extern struct workqueue_struct *pcibk_wq;
+extern const struct pcibk_host_ops pcibk_linux_host_ops;
+
+/* host.c */
+void pcibk_host_physdev_msix(struct pci_dev *pdev, bool prepare);
+
+/* seize.c */
+int pcibk_seize_add(const struct pcibk_bdf *s);
+int pcibk_seize_remove(const struct pcibk_bdf *s);
+bool pcibk_seize_wanted(struct pci_dev *pdev);
+ssize_t pcibk_seize_show(char *buf);
+void pcibk_seize_free(void);
+int pcibk_seize_hide(const char *hide);
+
+/* stub.c */
+extern struct list_head pcibk_pdevs;
+struct pcibk_pdev *pcibk_pdev_find(u16 seg, u8 bus, u8 devfn);
+int pcibk_stub_register(void);
+void pcibk_stub_unregister(void);
+int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
+		      struct pcibk_vaddr *va);
+void pcibk_stub_detach(struct pcibk_pdev *pd);
+void pcibk_pdev_put(struct pcibk_pdev *pd);
+
+/* sysfs.c */
+extern const struct attribute_group *pcibk_drv_groups[];
+
+/* xenbus.c */
+int pcibk_xenbus_register(void);
+void pcibk_xenbus_unregister(void);
+void pcibk_backend_put(struct pcibk_backend *be);
+
+/* ring.c */
+int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
+		       evtchn_port_t port);
+void pcibk_ring_disconnect(struct pcibk_backend *be);
+void pcibk_ring_setup(struct pcibk_backend *be);
+
+#endif /* PCIBK_LINUX_GLUE_H */

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * struct pcibk_host_ops over the Linux PCI core and Xen: the only place
+ * where the portable core touches real hardware. "hdev" is the struct
+ * pci_dev; its driver data is the glue's struct pcibk_pdev.
+ */
+#define pr_fmt(fmt) "xen-pciback: " fmt
+
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/pci.h>
+#include <xen/interface/physdev.h>
+#include <asm/xen/hypercall.h>
+
+#include "glue.h"
+
+static int pcibk_host_get_info(void *hdev, struct pcibk_dev_info *info)
+{
+	struct pci_dev *pdev = hdev;
+
+	info->seg = pci_domain_nr(pdev->bus);
+	info->bus = pdev->bus->number;
+	info->devfn = pdev->devfn;
+	info->vendor = pdev->vendor;
+	info->device = pdev->device;
+	info->subvendor = pdev->subsystem_vendor;
+	info->subdevice = pdev->subsystem_device;
+	info->class = pdev->class;
+	info->hdr_type = pdev->hdr_type & 0x7f;
+	info->is_virtfn = pdev->is_virtfn;
+	info->cfg_size = pdev->cfg_size;
+	info->irq = pdev->is_virtfn ? 0 : pdev->irq;
+	return 0;
+}
+
+static int pcibk_host_get_res(void *hdev, struct pcibk_res res[PCIBK_NR_RES])
+{
+	struct pci_dev *pdev = hdev;
+	int i;
+
+	BUILD_BUG_ON(PCIBK_ROM_RES != PCI_ROM_RESOURCE);
+	for (i = 0; i < PCIBK_NR_RES; i++) {
+		const struct resource *r = &pdev->resource[i];
+		u32 f = 0;
+
+		res[i].start = r->start;
+		res[i].size = r->flags ? resource_size(r) : 0;
+		if (r->flags & IORESOURCE_IO)
+			f |= PCIBK_RES_IO;
+		if (r->flags & IORESOURCE_MEM)
+			f |= PCIBK_RES_MEM;
+		if (r->flags & IORESOURCE_MEM_64)
+			f |= PCIBK_RES_MEM64;
+		if (r->flags & IORESOURCE_PREFETCH)
+			f |= PCIBK_RES_PREFETCH;
+		if (r->flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED |
+				IORESOURCE_BUSY))
+			f |= PCIBK_RES_UNUSABLE;
+		res[i].flags = f;
+	}
+	return 0;
+}
+
+static int pcibk_host_cfg_read(void *hdev, unsigned int off,
+			       unsigned int size, u32 *val)
+{
+	struct pci_dev *pdev = hdev;
+	u16 w = 0;
+	u8 b = 0;
+	int rc;
+
+	switch (size) {
+	case 1:
+		rc = pci_read_config_byte(pdev, off, &b);
+		*val = b;
+		return rc;
+	case 2:
+		rc = pci_read_config_word(pdev, off, &w);
+		*val = w;
+		return rc;
+	case 4:
+		return pci_read_config_dword(pdev, off, val);
+	default:
+		return PCIBIOS_BAD_REGISTER_NUMBER;
+	}
+}
+
+static int pcibk_host_cfg_write(void *hdev, unsigned int off,
+				unsigned int size, u32 val)
+{
+	struct pci_dev *pdev = hdev;
+
+	switch (size) {
+	case 1:
+		return pci_write_config_byte(pdev, off, (u8)val);
+	case 2:
+		return pci_write_config_word(pdev, off, (u16)val);
+	case 4:
+		return pci_write_config_dword(pdev, off, val);
+	default:
+		return PCIBIOS_BAD_REGISTER_NUMBER;
+	}
+}
+
+static int pcibk_host_pf_command(void *hdev, u16 *cmd)
+{
+	struct pci_dev *pf = pci_physfn(hdev);
+
+	return pcibios_err_to_errno(pci_read_config_word(pf, PCI_COMMAND,
+							 cmd));
+}
+
+static int pcibk_host_enable_device(void *hdev)
+{
+	return pci_enable_device(hdev);
+}
+
+static void pcibk_host_disable_device(void *hdev)
+{
+	pci_disable_device(hdev);
+}
+
+static bool pcibk_host_is_enabled(void *hdev)
+{
+	return pci_is_enabled(hdev);
+}
+
+static void pcibk_host_set_master(void *hdev, bool on)
+{
+	if (on)
+		pci_set_master(hdev);
+	else
+		pci_clear_master(hdev);
+}
+
+static int pcibk_host_set_mwi(void *hdev)
+{
+	return pci_set_mwi(hdev);
+}
+
+static void pcibk_host_clear_mwi(void *hdev)
+{
+	pci_clear_mwi(hdev);
+}
+
+static void pcibk_host_intx(void *hdev, bool enable)
+{
+	pci_intx(hdev, enable);
+}
+
+static int pcibk_host_irq_to_pirq(void *hdev, int irq)
+{
+	int pirq;
+
+	if (irq <= 0)
+		return 0;
+	pirq = xen_pirq_from_irq(irq);
+	return pirq > 0 ? pirq : 0;
+}
+
+#ifdef CONFIG_PCI_MSI
+static int pcibk_host_enable_msi(void *hdev, int *irq, int *pirq)
+{
+	struct pci_dev *pdev = hdev;
+	int rc;
+
+	rc = pci_enable_msi(pdev);
+	if (rc)
+		return rc;
+	*irq = pdev->irq;
+	*pirq = pcibk_host_irq_to_pirq(hdev, pdev->irq);
+	return 0;
+}
+
+static void pcibk_host_disable_msi(void *hdev)
+{
+	pci_disable_msi(hdev);
+}
+
+static int pcibk_host_enable_msix(void *hdev, struct pcibk_msix_vec *vecs,
+				  unsigned int nr)
+{
+	struct msix_entry *ents;
+	unsigned int i;
+	int rc;
+
+	ents = kcalloc(nr, sizeof(*ents), GFP_KERNEL);
+	if (!ents)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		ents[i].entry = vecs[i].entry;
+	rc = pci_enable_msix_exact(hdev, ents, nr);
+	if (!rc) {
+		for (i = 0; i < nr; i++) {
+			vecs[i].irq = ents[i].vector;
+			vecs[i].pirq = pcibk_host_irq_to_pirq(hdev,
+							      ents[i].vector);
+		}
+	}
+	kfree(ents);
+	return rc;
+}
+
+static void pcibk_host_disable_msix(void *hdev)
+{
+	pci_disable_msix(hdev);
+}
+#endif /* CONFIG_PCI_MSI */
+
+static int pcibk_host_register_owner(void *hdev, u16 domid)
+{
+	struct pci_dev *pdev = hdev;
+	int rc, old;
+
+	rc = xen_register_device_domain_owner(pdev, domid);
+	if (rc != -EEXIST)
+		return rc;
+	/* A stale owner (a guest that died uncleanly): the new one wins. */
+	old = xen_find_device_domain_owner(pdev);
+	dev_warn(&pdev->dev, "Stealing ownership from dom%d.\n", old);
+	xen_unregister_device_domain_owner(pdev);
+	return xen_register_device_domain_owner(pdev, domid);
+}
+
+static void pcibk_host_unregister_owner(void *hdev)
+{
+	/* -ENODEV when there is no owner: nothing to undo. */
+	xen_unregister_device_domain_owner(hdev);
+}
+
+/* Called with the device lock held (probe, remove, pcibk_stub_detach). */
+static int pcibk_host_reset(void *hdev)
+{
+	struct pci_dev *pdev = hdev;
+	int rc;
+
+	rc = __pci_reset_function_locked(pdev);
+	if (rc && rc != -ENOTTY)
+		dev_warn(&pdev->dev, "function reset failed: %d\n", rc);
+	return rc;
+}
+
+static int pcibk_host_restore_golden(void *hdev)
+{
+	struct pci_dev *pdev = hdev;
+	struct pcibk_pdev *pd = pci_get_drvdata(pdev);
+	int rc;
+
+	if (!pd || !pd->golden)
+		return -ENODATA;
+	rc = pci_load_saved_state(pdev, pd->golden);
+	if (rc)
+		return rc;
+	pci_restore_state(pdev);
+	return 0;
+}
+
+static int pcibk_host_set_power_state(void *hdev, int state)
+{
+	if (state < 0 || state > 3)
+		return -EINVAL;
+	return pci_set_power_state(hdev, (__force pci_power_t)state);
+}
+
+static void *pcibk_host_parent_bridge(void *hdev)
+{
+	struct pci_dev *pdev = hdev;
+
+	return pdev->bus->self;
+}
+
+/* PHYSDEVOP_prepare_msix (30) at bind, PHYSDEVOP_release_msix (31) at release. */
+void pcibk_host_physdev_msix(struct pci_dev *pdev, bool prepare)
+{
+	struct physdev_pci_device ppdev = {
+		.seg = pci_domain_nr(pdev->bus),
+		.bus = pdev->bus->number,
+		.devfn = pdev->devfn,
+	};
+	int rc;
+
+	rc = HYPERVISOR_physdev_op(prepare ? PHYSDEVOP_prepare_msix :
+				   PHYSDEVOP_release_msix, &ppdev);
+	if (rc && rc != -ENOSYS)
+		dev_err(&pdev->dev, "MSI-X %s failed: %d\n",
+			prepare ? "preparation" : "release", rc);
+}
+
+const struct pcibk_host_ops pcibk_linux_host_ops = {
+	.get_info = pcibk_host_get_info,
+	.get_res = pcibk_host_get_res,
+	.cfg_read = pcibk_host_cfg_read,
+	.cfg_write = pcibk_host_cfg_write,
+	.pf_command = pcibk_host_pf_command,
+	.enable_device = pcibk_host_enable_device,
+	.disable_device = pcibk_host_disable_device,
+	.is_enabled = pcibk_host_is_enabled,
+	.set_master = pcibk_host_set_master,
+	.set_mwi = pcibk_host_set_mwi,
+	.clear_mwi = pcibk_host_clear_mwi,
+	.intx = pcibk_host_intx,
+#ifdef CONFIG_PCI_MSI
+	.enable_msi = pcibk_host_enable_msi,
+	.disable_msi = pcibk_host_disable_msi,
+	.enable_msix = pcibk_host_enable_msix,
+	.disable_msix = pcibk_host_disable_msix,
+#endif
+	.irq_to_pirq = pcibk_host_irq_to_pirq,
+	.register_owner = pcibk_host_register_owner,
+	.unregister_owner = pcibk_host_unregister_owner,
+	.reset = pcibk_host_reset,
+	.restore_golden = pcibk_host_restore_golden,
+	.set_power_state = pcibk_host_set_power_state,
+	/* The shared-INTx helper (§12.1) is a follow-up: .intx_helper. */
+	.parent_bridge = pcibk_host_parent_bridge,
+};

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * The PCI driver "pciback": seizing functions (bind, §11.1), handing them
+ * to guests (§8.4), detaching them (§11.3), unbind and final release
+ * (§11.4, §11.5), and the SR-IOV rule for a PF that loses its driver.
+ */
+#define pr_fmt(fmt) "xen-pciback: " fmt
+
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <pcibk/cfg.h>
+
+#include "glue.h"
+
+DEFINE_MUTEX(pcibk_mutex);
+/* Every function bound to pciback; under pcibk_mutex. */
+LIST_HEAD(pcibk_pdevs);
+
+static void pcibk_pdev_release(struct kref *kref)
+{
+	struct pcibk_pdev *pd = container_of(kref, struct pcibk_pdev, kref);
+
+	pci_dev_put(pd->pdev);
+	kfree(pd);
+}
+
+void pcibk_pdev_put(struct pcibk_pdev *pd)
+{
+	kref_put(&pd->kref, pcibk_pdev_release);
+}
+
+/* Caller holds pcibk_mutex. */
+struct pcibk_pdev *pcibk_pdev_find(u16 seg, u8 bus, u8 devfn)
+{
+	struct pcibk_pdev *pd;
+
+	list_for_each_entry(pd, &pcibk_pdevs, node)
+		if (pci_domain_nr(pd->pdev->bus) == seg &&
+		    pd->pdev->bus->number == bus && pd->pdev->devfn == devfn)
+			return pd;
+	return NULL;
+}
+
+/*
+ * §8.4 steps 1-3: claim a bound, unassigned function, place it in the
+ * guest's topology, register the owner. A claim changes only under the
+ * function's device lock (and op_lock and pcibk_mutex), so whoever holds
+ * the device lock sees a stable pd->be. -ENODEV if there is no such
+ * function; *va is its guest address.
+ */
+int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
+		      struct pcibk_vaddr *va)
+{
+	struct pcibk_pdev *pd;
+	int rc;
+
+	mutex_lock(&pcibk_mutex);
+	pd = pcibk_pdev_find(seg, bus, devfn);
+	if (pd)
+		kref_get(&pd->kref);
+	mutex_unlock(&pcibk_mutex);
+	if (!pd)
+		return -ENODEV;
+
+	pci_dev_lock(pd->pdev);
+	mutex_lock(&be->op_lock);
+	mutex_lock(&pcibk_mutex);
+	if (pd->removed || pd->be) {
+		rc = -ENODEV;
+	} else {
+		rc = pcibk_guest_export(&be->guest, pd->core);
+		if (!rc) {
+			pd->be = be;
+			kref_get(&be->kref);
+			kref_get(&pd->kref);	/* the claim's reference */
+			*va = pd->core->vaddr;
+		}
+	}
+	mutex_unlock(&pcibk_mutex);
+	mutex_unlock(&be->op_lock);
+	pci_dev_unlock(pd->pdev);
+	pcibk_pdev_put(pd);
+	return rc;
+}
+
+/*
+ * §11.3 with the device lock held. Whoever gets here first while the
+ * function is still claimed does the work; it also drops the claim.
+ */
+static void pcibk_do_detach(struct pcibk_pdev *pd)
+{
+	struct pcibk_backend *be;
+
+	mutex_lock(&pcibk_mutex);
+	be = pd->be;
+	mutex_unlock(&pcibk_mutex);
+	if (!be || pd->removed)
+		return;
+
+	pcibk_dev_detach(pd->core);
+
+	mutex_lock(&pcibk_mutex);
+	pd->be = NULL;
+	mutex_unlock(&pcibk_mutex);
+	pcibk_backend_put(be);
+	pcibk_pdev_put(pd);
+}
+
+/*
+ * Detach a function its guest has already taken out of the topology
+ * (under op_lock, with a reference on pd). No lock held on entry.
+ */
+void pcibk_stub_detach(struct pcibk_pdev *pd)
+{
+	struct pci_dev *pdev = pd->pdev;
+
+	pci_dev_lock(pdev);
+	pcibk_do_detach(pd);
+	pci_dev_unlock(pdev);
+	pcibk_pdev_put(pd);
+}
+
+static bool pcibk_overridden(struct pci_dev *pdev)
+{
+	/* The driver core holds the device lock around probe. */
+	return pdev->driver_override &&
+	       !strcmp(pdev->driver_override, "pciback");
+}
+
+static int pcibk_pci_probe(struct pci_dev *pdev,
+			   const struct pci_device_id *id)
+{
+	bool override = false;
+	struct pcibk_pdev *pd;
+	int rc;
+
+	if (!pcibk_seize_wanted(pdev)) {
+		override = pcibk_overridden(pdev);
+		if (!override)
+			return -ENODEV;
+	}
+
+	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
+	if (!pd)
+		return -ENOMEM;
+	kref_init(&pd->kref);
+	INIT_LIST_HEAD(&pd->node);
+	pd->pdev = pci_dev_get(pdev);
+	pci_set_drvdata(pdev, pd);
+
+	/* Header type check, virtual fields, COMMAND shadow, PME off. */
+	rc = pcibk_dev_create(&pcibk_linux_host_ops, pdev, &pd->core);
+	if (rc)
+		goto err_put;
+	pd->core->priv = pd;
+
+	/* The kernel assigns the irq and the resources. */
+	rc = pci_enable_device(pdev);
+	if (rc) {
+		dev_err(&pdev->dev, "cannot enable device: %d\n", rc);
+		goto err_destroy;
+	}
+	if (pdev->msix_cap) {
+		pcibk_host_physdev_msix(pdev, true);
+		pd->msix_prepared = true;
+	}
+
+	/* The golden copy every detach goes back to. */
+	pci_save_state(pdev);
+	pd->golden = pci_store_saved_state(pdev);
+	if (!pd->golden) {
+		dev_err(&pdev->dev, "cannot save the configuration space\n");
+		rc = -ENOMEM;
+		goto err_disable;
+	}
+	pcibk_linux_host_ops.reset(pdev);
+	pci_restore_state(pdev);
+	pcibk_dev_quiesce(pd->core);
+	pci_set_dev_assigned(pdev);
+
+	if (override) {
+		struct pcibk_bdf s = {
+			.seg = pci_domain_nr(pdev->bus),
+			.bus = pdev->bus->number,
+			.slot = PCI_SLOT(pdev->devfn),
+			.func = PCI_FUNC(pdev->devfn),
+		};
+
+		if (pcibk_seize_add(&s))
+			dev_warn(&pdev->dev, "cannot add to the seize list\n");
+	}
+
+	mutex_lock(&pcibk_mutex);
+	list_add_tail(&pd->node, &pcibk_pdevs);
+	mutex_unlock(&pcibk_mutex);
+	dev_info(&pdev->dev, "seized by xen-pciback\n");
+	return 0;
+
+err_disable:
+	if (pd->msix_prepared)
+		pcibk_host_physdev_msix(pdev, false);
+	pci_disable_device(pdev);
+err_destroy:
+	pcibk_dev_destroy(pd->core);
+err_put:
+	pci_set_drvdata(pdev, NULL);
+	pcibk_pdev_put(pd);
+	return rc;
+}
+
+/* §11.4, device lock held, the function no longer claimed. */
+static void pcibk_final_release(struct pcibk_pdev *pd)
+{
+	struct pci_dev *pdev = pd->pdev;
+	const struct pcibk_host_ops *ops = &pcibk_linux_host_ops;
+
+	ops->unregister_owner(pdev);
+	ops->reset(pdev);
+	pci_load_and_free_saved_state(pdev, &pd->golden);
+	pci_restore_state(pdev);
+	if (pd->msix_prepared)
+		pcibk_host_physdev_msix(pdev, false);
+	pcibk_dev_quiesce(pd->core);
+	pcibk_dev_destroy(pd->core);
+	pd->core = NULL;
+	pci_clear_dev_assigned(pdev);
+	pd->removed = true;
+	pci_set_drvdata(pdev, NULL);
+}
+
+/* Unbind, module unload or hot removal (§11.5); device lock held. */
+static void pcibk_pci_remove(struct pci_dev *pdev)
+{
+	struct pcibk_pdev *pd = pci_get_drvdata(pdev);
+	struct pcibk_backend *be;
+
+	if (!pd)
+		return;
+	mutex_lock(&pcibk_mutex);
+	list_del_init(&pd->node);
+	be = pd->be;
+	if (be)
+		kref_get(&be->kref);
+	mutex_unlock(&pcibk_mutex);
+
+	if (be) {
+		struct pcibk_dev *d = pd->core;
+
+		/* Later ops for this address get -1 (B14). */
+		mutex_lock(&be->op_lock);
+		if (pcibk_topo_find_host(&be->guest.topo, d->info.seg,
+					 d->info.bus, d->info.devfn) == d)
+			pcibk_topo_del(&be->guest.topo, d);
+		mutex_unlock(&be->op_lock);
+
+		dev_warn(&pdev->dev, "****** removing device %s while still in-use by domain %u! ******\n",
+			 pci_name(pdev), be->guest.domid);
+		dev_warn(&pdev->dev, "****** the domain may still have access to its I/O resources!\n");
+		dev_warn(&pdev->dev, "****** shut the domain down before giving this device\n");
+		dev_warn(&pdev->dev, "****** to another driver or domain\n");
+		pcibk_do_detach(pd);
+		pcibk_backend_put(be);
+	}
+	pcibk_final_release(pd);
+	pcibk_pdev_put(pd);
+}
+
+static const struct pci_device_id pcibk_pci_ids[] = {
+	{ PCI_DEVICE(PCI_ANY_ID, PCI_ANY_ID) },
+	{ }
+};
+
+/* No MODULE_DEVICE_TABLE: matching everything must not autoload us. */
+static struct pci_driver pcibk_pci_driver = {
+	.name = "pciback",
+	.id_table = pcibk_pci_ids,
+	.probe = pcibk_pci_probe,
+	.remove = pcibk_pci_remove,
+	.groups = pcibk_drv_groups,
+	/* AER forwarding (§12.2) is a follow-up: .err_handler. */
+};
+
+/* §11.5: a PF lost its driver; let go of its unassigned VFs we hold. */
+static void pcibk_release_vfs(struct pci_dev *pf)
+{
+	struct pci_dev *vf;
+	struct pcibk_pdev *pd;
+	unsigned int guard;
+
+	for (guard = 0; guard < 65536; guard++) {
+		vf = NULL;
+		mutex_lock(&pcibk_mutex);
+		list_for_each_entry(pd, &pcibk_pdevs, node) {
+			if (pd->pdev->is_virtfn && !pd->be &&
+			    pci_physfn(pd->pdev) == pf) {
+				vf = pci_dev_get(pd->pdev);
+				break;
+			}
+		}
+		mutex_unlock(&pcibk_mutex);
+		if (!vf)
+			return;
+		dev_info(&vf->dev, "PF %s unbound: releasing this VF\n",
+			 pci_name(pf));
+		device_release_driver(&vf->dev);
+		pci_dev_put(vf);
+	}
+}
+
+static int pcibk_bus_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	if (action == BUS_NOTIFY_UNBOUND_DRIVER && pdev->is_physfn)
+		pcibk_release_vfs(pdev);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pcibk_bus_nb = {
+	.notifier_call = pcibk_bus_notify,
+};
+
+int pcibk_stub_register(void)
+{
+	int rc;
+
+	rc = bus_register_notifier(&pci_bus_type, &pcibk_bus_nb);
+	if (rc)
+		return rc;
+	rc = pci_register_driver(&pcibk_pci_driver);
+	if (rc)
+		bus_unregister_notifier(&pci_bus_type, &pcibk_bus_nb);
+	return rc;
+}
+
+void pcibk_stub_unregister(void)
+{
+	pci_unregister_driver(&pcibk_pci_driver);
+	bus_unregister_notifier(&pci_bus_type, &pcibk_bus_nb);
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * Driver attributes of "pciback" (PROTOCOL.md §9), under
+ * /sys/bus/pci/drivers/pciback/. Every write is validated, answers the
+ * errno of §9 and logs one line when it fails. Calls into a function's
+ * virtual config space are serialised with its guest's ops: device lock,
+ * then the guest's op_lock.
+ */
+#define pr_fmt(fmt) "xen-pciback: " fmt
+
+#include <linux/ctype.h>
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include <pcibk/cfg.h>
+
+#include "glue.h"
+
+/* Length of a sysfs input for a log line: bounded, no trailing blanks. */
+static int pcibk_txt_len(const char *buf)
+{
+	size_t n = strnlen(buf, 64);
+
+	while (n && isspace(buf[n - 1]))
+		n--;
+	return n;
+}
+
+/* Run fn on one bound function's core state, serialised with its guest. */
+static int pcibk_with_dev(struct pcibk_pdev *pd,
+			  int (*fn)(struct pcibk_dev *d, void *arg), void *arg)
+{
+	struct pcibk_backend *be;
+	int rc;
+
+	pci_dev_lock(pd->pdev);
+	if (pd->removed || !pd->core) {
+		rc = -ENODEV;
+		goto out;
+	}
+	be = pd->be;		/* stable under the device lock */
+	if (be)
+		mutex_lock(&be->op_lock);
+	rc = fn(pd->core, arg);
+	if (be)
+		mutex_unlock(&be->op_lock);
+out:
+	pci_dev_unlock(pd->pdev);
+	return rc;
+}
+
+/* The bound function at an exact address, referenced; NULL if none. */
+static struct pcibk_pdev *pcibk_get(u16 seg, u8 bus, u8 devfn)
+{
+	struct pcibk_pdev *pd;
+
+	mutex_lock(&pcibk_mutex);
+	pd = pcibk_pdev_find(seg, bus, devfn);
+	if (pd)
+		kref_get(&pd->kref);
+	mutex_unlock(&pcibk_mutex);
+	return pd;
+}
+
+/* Referenced snapshot of every bound function; kfree() the array. */
+static struct pcibk_pdev **pcibk_snapshot(unsigned int *nr)
+{
+	struct pcibk_pdev **arr, *pd;
+	unsigned int n = 0, i = 0;
+
+	mutex_lock(&pcibk_mutex);
+	list_for_each_entry(pd, &pcibk_pdevs, node)
+		n++;
+	arr = kcalloc(n ?: 1, sizeof(*arr), GFP_KERNEL);
+	if (arr) {
+		list_for_each_entry(pd, &pcibk_pdevs, node) {
+			kref_get(&pd->kref);
+			arr[i++] = pd;
+		}
+	}
+	mutex_unlock(&pcibk_mutex);
+	*nr = i;
+	return arr;
+}
+
+static void pcibk_snapshot_put(struct pcibk_pdev **arr, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		pcibk_pdev_put(arr[i]);
+	kfree(arr);
+}
+
+static int pcibk_parse(const char *attr, const char *buf, size_t count,
+		       struct pcibk_bdf *s)
+{
+	int rc = pcibk_bdf_parse(buf, count, s);
+
+	if (rc)
+		pr_warn("%s: cannot parse \"%.*s\"\n", attr,
+			pcibk_txt_len(buf), buf);
+	return rc;
+}
+
+/* new_slot and remove_slot: an address, wildcards allowed. */
+static ssize_t pcibk_slot_store(const char *attr, const char *buf,
+				size_t count,
+				int (*fn)(const struct pcibk_bdf *s))
+{
+	struct pcibk_bdf s;
+	int rc;
+
+	rc = pcibk_parse(attr, buf, count, &s);
+	if (rc)
+		return rc;
+	rc = fn(&s);
+	if (rc) {
+		pr_warn("%s: \"%.*s\" failed: %d\n", attr,
+			pcibk_txt_len(buf), buf, rc);
+		return rc;
+	}
+	return count;
+}
+
+static ssize_t new_slot_store(struct device_driver *drv, const char *buf,
+			      size_t count)
+{
+	return pcibk_slot_store("new_slot", buf, count, pcibk_seize_add);
+}
+static DRIVER_ATTR_WO(new_slot);
+
+/* -ENOENT when nothing matched. */
+static ssize_t remove_slot_store(struct device_driver *drv, const char *buf,
+				 size_t count)
+{
+	return pcibk_slot_store("remove_slot", buf, count, pcibk_seize_remove);
+}
+static DRIVER_ATTR_WO(remove_slot);
+
+static ssize_t slots_show(struct device_driver *drv, char *buf)
+{
+	return pcibk_seize_show(buf);
+}
+static DRIVER_ATTR_RO(slots);
+
+/*
+ * permissive and allow_interrupt_control: one exact address. A wildcard
+ * cannot name a seized function (-ENODEV), a parse error is -EINVAL, a
+ * function without per-device state -ENXIO.
+ */
+static ssize_t pcibk_flag_store(const char *attr, const char *buf,
+				size_t count,
+				int (*set)(struct pcibk_dev *d, void *arg))
+{
+	struct pcibk_pdev *pd = NULL;
+	struct pcibk_bdf s;
+	int rc;
+
+	rc = pcibk_parse(attr, buf, count, &s);
+	if (rc)
+		return rc;
+	if (s.slot != PCIBK_BDF_ANY && s.func != PCIBK_BDF_ANY)
+		pd = pcibk_get(s.seg, s.bus, PCI_DEVFN(s.slot, s.func));
+	if (!pd) {
+		pr_warn("%s: %.*s is not seized by pciback\n", attr,
+			pcibk_txt_len(buf), buf);
+		return -ENODEV;
+	}
+	rc = pcibk_with_dev(pd, set, NULL);
+	if (rc)
+		dev_warn(&pd->pdev->dev, "%s: no per-device state: %d\n", attr,
+			 rc);
+	pcibk_pdev_put(pd);
+	return rc ?: count;
+}
+
+static int pcibk_set_permissive(struct pcibk_dev *d, void *arg)
+{
+	return pcibk_cfg_set_permissive(d);
+}
+
+static ssize_t permissive_store(struct device_driver *drv, const char *buf,
+				size_t count)
+{
+	return pcibk_flag_store("permissive", buf, count,
+				pcibk_set_permissive);
+}
+
+static int pcibk_get_permissive(struct pcibk_dev *d, void *arg)
+{
+	return d->permissive;
+}
+
+static int pcibk_get_intctl(struct pcibk_dev *d, void *arg)
+{
+	return d->allow_intctl;
+}
+
+/* One "DDDD:BB:DD.F" line per bound function for which get() is true. */
+static ssize_t pcibk_show_flag(char *buf,
+			       int (*get)(struct pcibk_dev *d, void *arg))
+{
+	struct pcibk_pdev **arr;
+	unsigned int nr, i;
+	ssize_t len = 0;
+
+	arr = pcibk_snapshot(&nr);
+	if (!arr)
+		return -ENOMEM;
+	for (i = 0; i < nr && len < PAGE_SIZE - 1; i++)
+		if (pcibk_with_dev(arr[i], get, NULL) > 0)
+			len += sysfs_emit_at(buf, len, "%s\n",
+					     pci_name(arr[i]->pdev));
+	pcibk_snapshot_put(arr, nr);
+	return len;
+}
+
+static ssize_t permissive_show(struct device_driver *drv, char *buf)
+{
+	return pcibk_show_flag(buf, pcibk_get_permissive);
+}
+static DRIVER_ATTR_RW(permissive);
+
+static int pcibk_set_intctl(struct pcibk_dev *d, void *arg)
+{
+	d->allow_intctl = true;
+	return 0;
+}
+
+static ssize_t allow_interrupt_control_store(struct device_driver *drv,
+					     const char *buf, size_t count)
+{
+	return pcibk_flag_store("allow_interrupt_control", buf, count,
+				pcibk_set_intctl);
+}
+
+static ssize_t allow_interrupt_control_show(struct device_driver *drv,
+					    char *buf)
+{
+	return pcibk_show_flag(buf, pcibk_get_intctl);
+}
+static DRIVER_ATTR_RW(allow_interrupt_control);
+
+struct pcibk_quirk_arg {
+	const struct pcibk_quirk_spec *q;
+	char *buf;
+	size_t len;
+};
+
+static int pcibk_quirk_add(struct pcibk_dev *d, void *arg)
+{
+	const struct pcibk_quirk_spec *q = ((struct pcibk_quirk_arg *)arg)->q;
+
+	return pcibk_cfg_quirk_add(d, q->reg, q->size, q->mask);
+}
+
+static ssize_t quirks_store(struct device_driver *drv, const char *buf,
+			    size_t count)
+{
+	struct pcibk_quirk_spec q;
+	struct pcibk_quirk_arg arg = { .q = &q };
+	struct pcibk_pdev *pd;
+	int rc;
+
+	rc = pcibk_quirk_parse(buf, count, &q);
+	if (rc) {
+		pr_warn("quirks: cannot parse \"%.*s\"\n", pcibk_txt_len(buf), buf);
+		return rc;
+	}
+	pd = pcibk_get(q.seg, q.bus, q.devfn);
+	if (!pd) {
+		pr_warn("quirks: %04x:%02x:%02x.%d is not seized by pciback\n",
+			q.seg, q.bus, PCI_SLOT(q.devfn), PCI_FUNC(q.devfn));
+		return -ENODEV;
+	}
+	rc = pcibk_with_dev(pd, pcibk_quirk_add, &arg);
+	if (rc)
+		dev_warn(&pd->pdev->dev, "quirks: cannot add %.*s: %d\n",
+			 pcibk_txt_len(buf), buf, rc);
+	pcibk_pdev_put(pd);
+	return rc ?: count;
+}
+
+static int pcibk_quirk_show(struct pcibk_dev *d, void *arg)
+{
+	struct pcibk_quirk_arg *a = arg;
+
+	return pcibk_cfg_quirks_show(d, a->buf, a->len);
+}
+
+static ssize_t quirks_show(struct device_driver *drv, char *buf)
+{
+	struct pcibk_quirk_arg arg;
+	struct pcibk_pdev **arr;
+	unsigned int nr, i;
+	ssize_t len = 0;
+	int n;
+
+	arr = pcibk_snapshot(&nr);
+	if (!arr)
+		return -ENOMEM;
+	for (i = 0; i < nr && len < PAGE_SIZE - 1; i++) {
+		arg.buf = buf + len;
+		arg.len = PAGE_SIZE - len;
+		n = pcibk_with_dev(arr[i], pcibk_quirk_show, &arg);
+		if (n > 0)
+			len += n;
+	}
+	pcibk_snapshot_put(arr, nr);
+	return len;
+}
+static DRIVER_ATTR_RW(quirks);
+
+/*
+ * The INTx helper's irq_handlers and irq_handler_state (§9, §12.1) and
+ * do_flr belong to a follow-up; they join this list.
+ */
+static struct attribute *pcibk_drv_attrs[] = {
+	&driver_attr_new_slot.attr,
+	&driver_attr_remove_slot.attr,
+	&driver_attr_slots.attr,
+	&driver_attr_quirks.attr,
+	&driver_attr_permissive.attr,
+	&driver_attr_allow_interrupt_control.attr,
+	NULL,
+};
+
+static const struct attribute_group pcibk_drv_group = {
+	.attrs = pcibk_drv_attrs,
+};
+
+const struct attribute_group *pcibk_drv_groups[] = {
+	&pcibk_drv_group,
+	NULL,
+};
