@@ -64,9 +64,11 @@ deps:
 # Every test binary is listed in CHECK_BINS by this file and the fragments;
 # tests/run-checks.sh runs them and sums their "N passed, N failed" lines.
 CHECK_BINS	:= $(SAN_DIR)/unit-tests
+# Built before the tests run, but not run themselves.
+CHECK_DEPS	:=
 
 check-build: deps
-	$(MAKE) --no-print-directory $(CHECK_BINS)
+	$(MAKE) --no-print-directory $(CHECK_BINS) $(CHECK_DEPS)
 
 check: check-build
 	@bash tests/run-checks.sh $(CHECK_BINS)
@@ -81,3 +83,4 @@ clean:
 -include xen-pciback/module.mk
 -include tests/fuzz/fuzz.mk
 -include tools/tools.mk
+-include tools/pcibackctl/pcibackctl.mk
