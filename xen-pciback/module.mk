@@ -32,6 +32,8 @@ module-check: module-build-check module-checkpatch
 # so its log is searched for warnings too.
 module-build-check:
 	@mkdir -p $(BUILD)
+	@command -v sparse >/dev/null || { s=; [ "$$(id -u)" = 0 ] || s=sudo; \
+		$$s apt-get install -y --no-install-recommends sparse; }
 	@$(PCIBK_KDIR) rc=0; \
 	$(PCIBK_KMAKE) W=1 C=2 KCFLAGS=-Werror modules \
 		>$(BUILD)/module-check.log 2>&1 || rc=$$?; \

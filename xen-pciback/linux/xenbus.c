@@ -31,6 +31,15 @@ void pcibk_backend_put(struct pcibk_backend *be)
 	kref_put(&be->kref, pcibk_backend_release);
 }
 
+/*
+ * The backend state as xenstore has it: libxl writes Reconfiguring there
+ * itself, behind the xenbus core's cached xdev->state.
+ */
+static enum xenbus_state pcibk_be_state(struct pcibk_backend *be)
+{
+	return xenbus_read_driver_state(be->xdev->nodename);
+}
+
 static int pcibk_read_int(struct pcibk_backend *be, const char *key, int *v)
 {
 	if (xenbus_scanf(XBT_NIL, be->xdev->nodename, key, "%d", v) != 1)
@@ -322,7 +331,7 @@ static void pcibk_be_watch(struct xenbus_watch *watch, const char *path,
 						watch);
 
 	mutex_lock(&be->state_lock);
-	switch (be->xdev->state) {
+	switch (pcibk_be_state(be)) {
 	case XenbusStateInitWait:
 		pcibk_setup(be);
 		break;
@@ -350,7 +359,7 @@ static void pcibk_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateReconfiguring:
 		mutex_lock(&be->state_lock);
-		if (xdev->state == XenbusStateReconfiguring &&
+		if (pcibk_be_state(be) == XenbusStateReconfiguring &&
 		    !pcibk_reconfigure(be))
 			xenbus_switch_state(xdev, XenbusStateReconfigured);
 		mutex_unlock(&be->state_lock);
@@ -358,7 +367,7 @@ static void pcibk_frontend_changed(struct xenbus_device *xdev,
 	case XenbusStateConnected:
 		/* [STRICTER] only with the ring attached. */
 		mutex_lock(&be->state_lock);
-		if (xdev->state == XenbusStateReconfigured && be->sh)
+		if (pcibk_be_state(be) == XenbusStateReconfigured && be->sh)
 			xenbus_switch_state(xdev, XenbusStateConnected);
 		mutex_unlock(&be->state_lock);
 		break;
