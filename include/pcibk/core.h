@@ -173,6 +173,37 @@ void pcibk_ring_event(struct pcibk_ring *r);
 /* B6-B12: the worker, with the guest's lock held. */
 void pcibk_ring_work(struct pcibk_ring *r);
 
+/* ---- AER forwarding (aer.c) ---- */
+
+/* pci_ers_result_t values as the guest answers them. */
+enum {
+	PCIBK_ERS_NONE = 1,
+	PCIBK_ERS_CAN_RECOVER = 2,
+	PCIBK_ERS_NEED_RESET = 3,
+	PCIBK_ERS_DISCONNECT = 4,
+	PCIBK_ERS_RECOVERED = 5,
+	PCIBK_ERS_NO_AER_DRIVER = 6,
+};
+
+#define PCIBK_AER_TIMEOUT_MS	300000
+
+struct pcibk_aer_ops {
+	/* Wait until the frontend clears _XEN_PCIB_active; false on timeout. */
+	bool (*wait)(void *ctx, unsigned int timeout_ms);
+	/* Write aerState = aerfail and log (§12.2 "fail the guest"). */
+	void (*fail_guest)(void *ctx);
+};
+
+/* detected: CAN_RECOVER; the other stages: RECOVERED. */
+int pcibk_aer_default(u32 cmd);
+/*
+ * Forward one stage (cmd 6-9) for d to its guest's frontend; r is NULL
+ * when no ring is attached. Returns the pci_ers_result to give the host.
+ * Only one AER request per guest at a time: the caller serialises.
+ */
+int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
+		      u32 state, const struct pcibk_aer_ops *ops, void *ctx);
+
 /* ---- one guest (guest.c) ---- */
 
 /* A private copy of the request header: 36 bytes, read once (B6). */
