@@ -118,9 +118,14 @@ void pcibk_dev_quiesce(struct pcibk_dev *d)
 	/* The helper must be gone before MSI teardown turns INTx back on. */
 	d->intx_wanted = false;
 	pcibk_dev_intx_update(d);
+	/*
+	 * Whatever this backend enabled for a guest is released for every
+	 * header type: a bridge passed through (passthrough topology) can
+	 * have MSI on too, and its vectors must not outlive the guest.
+	 */
+	pcibk_msix_teardown(d);
+	pcibk_msi_teardown(d);
 	if (d->info.hdr_type == 0) {
-		pcibk_msix_teardown(d);
-		pcibk_msi_teardown(d);
 		if (d->ops->is_enabled(d->hdev))
 			d->ops->disable_device(d->hdev);
 		d->ops->set_master(d->hdev, false);
