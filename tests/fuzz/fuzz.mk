@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# Fuzzing the portable core over the simulated host (docs/fuzzing.md).
+#   make check               also replays the saved corpus (fuzz-replay,
+#                            gcc or cc, ASan + UBSan, no clang needed)
+#   make fuzz FUZZ_SECONDS=N run each libFuzzer target N seconds, print
+#                            exec/s and coverage (installs clang if missing)
+#   make fuzz-build          build the libFuzzer targets only
+#   make fuzz-afl            AFL++ build and run (skipped if afl++ is absent)
+#   make fuzz-cov            llvm-cov line coverage of xen-pciback/core
+#                            from the saved corpus
+#   make fuzz-merge          minimize build/fuzz/corpus-<t> into the tree
+# OSS-Fuzz: make fuzz-build FUZZ_CC="$CC" FUZZ_CFLAGS="$CFLAGS"
+#   (LIB_FUZZING_ENGINE is taken from the environment).
+
+FUZZ_DIR	:= tests/fuzz
+FUZZ_TARGETS	:= ops ring
+FUZZ_SECONDS	?= 60
+FUZZ_LIB_SRCS	:= $(FUZZ_DIR)/harness.c $(FUZZ_DIR)/check.c $(FUZZ_DIR)/build.c
+FUZZ_HDRS	:= $(FUZZ_DIR)/harness.h
+FUZZ_OUT	:= $(BUILD)/fuzz
+FUZZ_CC		?= clang
+FUZZ_SANFLAGS	?= -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+FUZZ_CFLAGS	?= -O1 $(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link
+LIB_FUZZING_ENGINE ?= -fsanitize=fuzzer
+FZ_MODE_ops	:= FZ_MODE_OPS
+FZ_MODE_ring	:= FZ_MODE_RING
+
+# ---- corpus replay in "make check" (the normal compiler)
+FUZZ_REPLAY_OBJS := $(call san_obj,$(FUZZ_DIR)/replay.c $(FUZZ_LIB_SRCS))
+$(FUZZ_REPLAY_OBJS): $(FUZZ_HDRS)
+$(call san_obj,$(FUZZ_DIR)/replay.c): CPPFLAGS += -DFZ_CORPUS_DIR='"$(FUZZ_DIR)/corpus"'
+
+$(SAN_DIR)/fuzz-replay: $(FUZZ_REPLAY_OBJS) $(call san_obj,$(SIM_SRCS)) $(SAN_DIR)/libpcibk.a
+	$(CC) $(SAN) -o $@ $^
+
+CHECK_BINS	+= $(SAN_DIR)/fuzz-replay
+
+# ---- libFuzzer targets (clang)
+fuzz_obj = $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(1))
+FUZZ_OBJS := $(call fuzz_obj,$(CORE_SRCS) $(SIM_SRCS) $(FUZZ_LIB_SRCS))
+
+$(FUZZ_OUT)/obj/%.o: %.c $(HDRS) $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS_BASE) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_OUT)/fuzz-%: $(FUZZ_DIR)/target.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS_BASE) $(FUZZ_CFLAGS) \
+		-DFZ_TARGET_MODE=$(FZ_MODE_$*) -o $@ $^ $(LIB_FUZZING_ENGINE)
+
+.PHONY: fuzz fuzz-deps fuzz-build fuzz-afl fuzz-cov fuzz-merge
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null || bash tests/deps.sh fuzz
+
+fuzz-build: fuzz-deps
+	$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz-%)
+
+fuzz: fuzz-build
+	@bash $(FUZZ_DIR)/run.sh libfuzzer $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-merge: fuzz-build
+	@bash $(FUZZ_DIR)/run.sh merge $(FUZZ_OUT) 0 $(FUZZ_TARGETS)
+
+fuzz-afl:
+	@bash $(FUZZ_DIR)/run.sh afl $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-cov: fuzz-deps
+	@bash $(FUZZ_DIR)/run.sh cov $(FUZZ_OUT) 0 $(FUZZ_TARGETS)

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * The fuzz engine shared by the libFuzzer/AFL++ targets and the corpus
+ * replay driver: one input describes a simulated host, a sequence of
+ * guest requests, ring events, admin actions and injected host faults;
+ * every step is followed by invariant checks that abort() on violation.
+ * The input format is documented in docs/fuzzing.md.
+ */
+#ifndef PCIBK_FUZZ_HARNESS_H
+#define PCIBK_FUZZ_HARNESS_H
+
+#include "sim.h"
+#include <pcibk/cfg.h>
+
+enum fz_mode {
+	FZ_MODE_OPS,		/* requests go straight to pcibk_op_handle() */
+	FZ_MODE_RING,		/* requests go through the ring state machine */
+};
+
+#define FZ_MAX_DEVS	8
+#define FZ_MAX_STEPS	256
+#define FZ_MAX_QUIRKS	8
+
+/* Input reader: reads past the end return 0. */
+struct fz_in {
+	const u8 *p;
+	size_t len;
+	size_t pos;
+};
+
+struct fz_quirk {
+	u16 reg;
+	u8 size;
+	bool on;
+};
+
+struct fz_dev {
+	struct sim_dev *sd;
+	struct pcibk_dev *d;		/* NULL if creation failed */
+	bool exported;
+	bool ever_permissive;		/* raw MSI flag writes were allowed */
+	struct fz_quirk quirks[FZ_MAX_QUIRKS];
+};
+
+struct fz_ring_fake {
+	unsigned long notifies, eois, spurious_eois, kicks, aer_wakes;
+	bool kick_pending;
+	bool notified_post;		/* an event saw a posted request */
+	unsigned int repost;		/* requests the guest posts on notify */
+	bool reposted;			/* one was, since the last ring_op */
+};
+
+struct fz {
+	enum fz_mode mode;
+	struct fz_in in;
+	struct sim_host *h;
+	struct sim_page *pg;
+	struct pcibk_guest g;
+	struct fz_dev dev[FZ_MAX_DEVS];
+	unsigned int ndev;
+	bool nomsi;
+	bool hostile;
+	bool in_guest;			/* a guest request is being served */
+	bool global_ever_permissive;
+	long allocs_base;
+	unsigned long log_base;		/* sim_log_unlimited at start */
+	unsigned long log_guest;	/* unlimited lines guest steps caused */
+	unsigned long log_budget;	/* what "once per ..." allows */
+	struct pcibk_ring ring;
+	struct fz_ring_fake rf;
+	u32 next_req[9];		/* the request reposted from notify */
+};
+
+extern struct fz *fz_cur;
+
+/* Run one input; returns 0 (violations abort). */
+int fz_run(const u8 *data, size_t len, enum fz_mode mode);
+
+/* Input reading. */
+u8 fz_u8(struct fz_in *in);
+u16 fz_u16(struct fz_in *in);
+u32 fz_u32(struct fz_in *in);
+bool fz_more(const struct fz_in *in);
+
+/* Devices (build.c). */
+struct sim_dev *fz_build(struct fz *f, unsigned int tmpl, u8 bus, u8 devfn);
+
+/* Host op wrappers and invariants (check.c). */
+const struct pcibk_host_ops *fz_ops(bool nomsi);
+struct fz_dev *fz_dev_of(void *hdev);
+void fz_check(struct fz *f);
+void fz_check_idle(struct fz *f);
+void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#define FZ_ASSERT(cond, ...) \
+	do { if (!(cond)) fz_fail(__VA_ARGS__); } while (0)
+
+#endif /* PCIBK_FUZZ_HARNESS_H */

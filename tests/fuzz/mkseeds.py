@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# Write the hand-made seed inputs of the fuzz corpus (docs/fuzzing.md
+# describes the byte format). The saved corpus is these seeds plus what
+# the fuzzers found, merged: run this only to start a corpus afresh.
+#   tests/fuzz/mkseeds.py OUTDIR     writes OUTDIR/seed-*
+import os
+import struct
+import sys
+
+STEP_ANY, STEP_READ, STEP_WRITE, STEP_MSI, STEP_MSIX, STEP_ENABLE = range(6)
+FAULT, FAULT_CLEAR, EXPORT, RELEASE, TEARDOWN, ADMIN = 6, 7, 8, 9, 10, 11
+POST, EVENT, WORK, STORM, TIMEOUT, POKE, HOSTILE = 13, 14, 15, 16, 17, 18, 19
+
+
+def header(flags, devs):
+    out = bytes([flags, len(devs) - 1])
+    for i, tmpl in enumerate(devs):
+        out += bytes([tmpl, 3 + i, 0, 0, 1])     # bus 3+i, devfn 0, export
+        if tmpl % 7 == 6:
+            out += b"\x00"                       # odd: header type byte
+    return out
+
+
+def read(sel, off, size_log2):
+    return bytes([STEP_READ, size_log2, sel]) + struct.pack("<H", off)
+
+
+def write(sel, off, size_log2, val):
+    return bytes([STEP_WRITE, size_log2, sel]) + struct.pack("<HI", off, val)
+
+
+def enable(sel):
+    return bytes([STEP_ENABLE, 1, sel])
+
+
+def msi(sel, how):
+    return bytes([STEP_MSI, how, sel])
+
+
+def msix(sel, nr, pattern=0):
+    return bytes([STEP_MSIX, pattern, sel, nr])
+
+
+def guest_session(sel, caps):
+    s = enable(sel)
+    for off in (0, 4, 8, 0x0c, 0x2c, 0x34, 0x3c):
+        s += read(sel, off, 2)
+    for bar in range(0x10, 0x28, 4):
+        s += write(sel, bar, 2, 0xffffffff) + read(sel, bar, 2)
+        s += write(sel, bar, 2, 0)
+    s += write(sel, 0x30, 2, 0xfffff800) + read(sel, 0x30, 2)
+    for off in caps:
+        s += read(sel, off, 1) + write(sel, off, 1, 0xffff)
+    s += msi(sel, 1) + msi(sel, 2) + msix(sel, 4) + msix(sel, 4)
+    s += msi(sel, 1) + msi(sel, 0) + msix(sel, 0) + msix(sel, 129)
+    return s
+
+
+def main():
+    outdir = sys.argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    seeds = {}
+    for tmpl in range(7):
+        for pt in (0, 1):
+            seeds["tmpl%d-pt%d" % (tmpl, pt)] = (
+                header(pt, [tmpl]) + guest_session(0, (0x40, 0x42, 0x48, 0x50,
+                                                       0x60, 0x70, 0x100)))
+    seeds["multi-vpci"] = header(0, [0, 1, 2, 4, 5]) + b"".join(
+        enable(i) + read(i, 0, 2) + msix(i, 3) for i in range(5)) + bytes([TEARDOWN])
+    seeds["faults"] = header(1, [0, 5]) + b"".join(
+        bytes([FAULT, op, nth]) + enable(0) + msix(0, 8) + msi(1, 1) +
+        bytes([RELEASE, 0, EXPORT, 0])
+        for op in range(17) for nth in (0, 1, 0x82))
+    seeds["admin"] = header(0, [0]) + b"".join(
+        bytes([ADMIN, what, 0, 0x40, 0, 1, 0xff, 0xff, 0, 0]) + write(0, 0x40, 1, 0x1234) +
+        write(0, 0x04, 1, 0x0407) + read(0, 0x40, 1)
+        for what in range(0, 64, 1))
+    seeds["ring"] = header(0, [0]) + bytes([POST, 0, 0, 0, EVENT, WORK]) + \
+        bytes([STORM, 0x8f, EVENT, EVENT, WORK, POKE, 3, 70, 0, 0, 0x10, 0, 0, 0, 0, 0]) + \
+        enable(0) + msix(0, 2) + bytes([HOSTILE]) + read(0, 0, 2) + msix(0, 2) + \
+        bytes([POST, 0, 0, 0, TIMEOUT, EVENT, WORK, TEARDOWN])
+    seeds["hostile"] = header(8, [0, 2]) + guest_session(1, (0x40,)) + guest_session(0, ())
+    seeds["vf-msix"] = header(0, [2]) + msix(0, 3) + enable(0) + msix(0, 3, 1) + \
+        bytes([POKE, 0, 0]) + msi(0, 0) + msix(0, 3) + bytes([RELEASE, 0])
+    for name, data in seeds.items():
+        with open(os.path.join(outdir, "seed-" + name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    main()
