@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The pcibk authors. */
+/*
+ * pcibk-probe: guest-side protocol client of the Xen PCI backend. See
+ * pcibk-probe.1 for usage.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "probe.h"
+
+#define VERSION "0.1"
+
+static const char usage[] =
+"usage: pcibk-probe [OPTIONS] COMMAND [ARGS] [COMMAND [ARGS]]...\n"
+"Take the frontend role of this guest's PCI backend instance (instead of\n"
+"xen-pcifront, which must not be bound) and talk to the backend.\n"
+"\n"
+"Commands (several may follow each other; they share one connection):\n"
+"  devices                      list the assigned devices (vdev-N)\n"
+"  replay FILE                  send the requests in FILE, print each reply\n"
+"  fuzz [--seconds N] [--seed S]\n"
+"                               random and mutated requests, page rewrites\n"
+"                               while a request is pending, event storms\n"
+"  latency [--count N]          round trips of conf_read at offset 0 of an\n"
+"                               assigned device and of an unassigned devfn\n"
+"\n"
+"Options:\n"
+"  --domid N        this guest's domid (default: read xenstore \"domid\")\n"
+"  --path DIR       frontend directory (default /local/domain/N/device/pci/0)\n"
+"  --timeout MS     per-request timeout (default 2000, as xen-pcifront)\n"
+"  --force          connect even if the frontend state is not 1\n"
+"  -v, --verbose    print the handshake and every fuzz reply\n"
+"  -h, --help       this text\n"
+"  --version        print the version\n"
+"\n"
+"Exit status: 0 ok, 1 anomalies or timeouts seen, 2 usage or setup error.\n";
+
+struct ctx {
+	struct probe_front *f;
+	struct probe_dev devs[PROBE_MAX_DEVS];
+	unsigned int ndevs;
+	bool verbose;
+};
+
+static bool is_cmd(const char *s)
+{
+	return !strcmp(s, "replay") || !strcmp(s, "fuzz") ||
+	       !strcmp(s, "latency") || !strcmp(s, "devices");
+}
+
+static long opt_num(const char *name, const char *v, long lo, long hi)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = v ? strtol(v, &end, 0) : 0;
+	if (!v || errno || *end || n < lo || n > hi) {
+		fprintf(stderr, "pcibk-probe: %s needs a number in %ld..%ld\n",
+			name, lo, hi);
+		exit(2);
+	}
+	return n;
+}
+
+static void print_reply(unsigned int n, const struct probe_req *r,
+			const struct probe_reply *rep)
+{
+	char s[160];
+	unsigned int i, nr;
+
+	probe_req_str(r, s, sizeof(s));
+	if (rep->timeout) {
+		printf("%u: %s -> TIMEOUT (%.0f us)\n", n, s, rep->usec);
+		return;
+	}
+	printf("%u: %s -> err %d value %#x", n, s, rep->err, rep->value);
+	nr = r->cmd == PROBE_ENABLE_MSIX && !rep->err ? r->value : 0;
+	for (i = 0; i < nr && i < PROBE_MAX_VEC; i++)
+		printf("%s%u", i ? "," : " vectors ", rep->vector[i]);
+	printf(" (%.1f us)\n", rep->usec);
+}
+
+static int resolve(struct ctx *c, struct probe_req *r)
+{
+	if (r->dev_ref < 0)
+		return 0;
+	if ((unsigned int)r->dev_ref >= c->ndevs) {
+		fprintf(stderr, "pcibk-probe: line %u: @%d, but %u device(s) assigned\n",
+			r->line, r->dev_ref, c->ndevs);
+		return -1;
+	}
+	r->domain = c->devs[r->dev_ref].domain;
+	r->bus = c->devs[r->dev_ref].bus;
+	r->devfn = c->devs[r->dev_ref].devfn;
+	return 0;
+}
+
+static int cmd_replay(struct ctx *c, const char *file)
+{
+	struct probe_req *reqs;
+	struct probe_reply rep;
+	char err[256];
+	FILE *fp = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	int i, n;
+
+	if (!fp) {
+		perror(file);
+		return 2;
+	}
+	n = probe_parse_file(fp, &reqs, err, sizeof(err));
+	if (fp != stdin)
+		fclose(fp);
+	if (n < 0) {
+		fprintf(stderr, "pcibk-probe: %s: %s\n", file, err);
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
+		if (resolve(c, &reqs[i])) {
+			free(reqs);
+			return 2;
+		}
+		probe_send(c->f, &reqs[i], &rep);
+		print_reply(reqs[i].line, &reqs[i], &rep);
+	}
+	free(reqs);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- fuzz */
+
+struct fuzz_tally {
+	unsigned long sent, hostile, storms, by_cmd[12], by_err[8];
+};
+
+static void random_req(struct ctx *c, uint64_t *rng, struct probe_req *r)
+{
+	uint64_t x = probe_rand(rng);
+	unsigned int i, pick = x % 100;
+
+	memset(r, 0, sizeof(*r));
+	r->dev_ref = -1;
+	if (c->ndevs && (x >> 8) % 8) {
+		const struct probe_dev *d = &c->devs[(x >> 12) % c->ndevs];
+
+		r->domain = d->domain;
+		r->bus = d->bus;
+		r->devfn = d->devfn;
+	} else {
+		r->devfn = (x >> 16) & 0xff;
+		if (!((x >> 24) % 16)) {
+			r->domain = (uint32_t)probe_rand(rng);
+			r->bus = (uint32_t)probe_rand(rng);
+			r->devfn = (uint32_t)probe_rand(rng);
+		}
+	}
+	x = probe_rand(rng);
+	r->size = 1 << (x % 3);
+	r->offset = (int32_t)((x >> 4) % 4096) & ~(r->size - 1);
+	if (pick < 55) {
+		r->cmd = PROBE_CONF_READ;
+	} else if (pick < 65) {
+		/* Writes only above the header: the guest keeps its device. */
+		r->cmd = PROBE_CONF_WRITE;
+		r->offset |= 0x40;
+		r->value = (uint32_t)probe_rand(rng);
+	} else if (pick < 80) {
+		r->cmd = PROBE_ENABLE_MSI + (uint32_t)(x >> 20) % 4;
+		if (r->cmd == PROBE_ENABLE_MSIX) {
+			r->value = (uint32_t)(x >> 24) % 140;
+			r->nr_entries = r->value < PROBE_MAX_VEC ? r->value : PROBE_MAX_VEC;
+			for (i = 0; i < r->nr_entries; i++)
+				r->entry[i] = (x >> 40) & 1 ? (uint16_t)i :
+					      (uint16_t)(probe_rand(rng) % 64);
+		}
+	} else {
+		/* Garbage in every field. */
+		r->cmd = (x >> 20) % 2 ? (uint32_t)(x >> 24) % 16 :
+					 (uint32_t)probe_rand(rng);
+		r->offset = (int32_t)probe_rand(rng);
+		r->size = (int32_t)probe_rand(rng) % 9;
+		r->value = (uint32_t)probe_rand(rng);
+		r->info = (uint32_t)probe_rand(rng);
+	}
+}
+
+static void mutate(uint64_t *rng, struct probe_req *r)
+{
+	uint64_t x = probe_rand(rng);
+
+	switch (x % 5) {
+	case 0: r->offset ^= 1 << ((x >> 8) % 32); break;
+	case 1: r->size ^= 1 << ((x >> 8) % 4); break;
+	case 2: r->devfn ^= 1 << ((x >> 8) % 9); break;
+	case 3: r->value = (uint32_t)(x >> 16); break;
+	default: r->cmd ^= 1 << ((x >> 8) % 4); break;
+	}
+	if (r->cmd == PROBE_CONF_WRITE && r->offset >= 0 && r->offset < 0x40)
+		r->offset |= 0x40;
+}
+
+static void tally(struct fuzz_tally *t, const struct probe_req *r,
+		  const struct probe_reply *rep)
+{
+	t->sent++;
+	t->by_cmd[r->cmd < 11 ? r->cmd : 11]++;
+	if (!rep->timeout)
+		t->by_err[rep->err <= 0 && rep->err >= -6 ? -rep->err : 7]++;
+}
+
+static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
+{
+	uint64_t rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+	struct fuzz_tally t;
+	struct probe_req r, prev;
+	struct probe_reply rep;
+	time_t end = time(NULL) + (time_t)secs;
+	unsigned int i;
+
+	memset(&t, 0, sizeof(t));
+	memset(&prev, 0, sizeof(prev));
+	printf("fuzz: %lu s, seed %#llx, %u device(s)\n", secs,
+	       (unsigned long long)rng, c->ndevs);
+	while (time(NULL) < end) {
+		uint64_t x = probe_rand(&rng);
+
+		if (x % 100 < 3) {
+			probe_storm(c->f, 1 + (unsigned int)(x >> 8) % 256);
+			t.storms++;
+			continue;
+		}
+		if (x % 100 < 15 && prev.line) {
+			r = prev;
+			mutate(&rng, &r);
+		} else {
+			random_req(c, &rng, &r);
+		}
+		r.line = 1;
+		if ((x >> 32) % 8 == 0) {
+			probe_send_hostile(c->f, &r, &rep, &rng);
+			t.hostile++;
+		} else {
+			probe_send(c->f, &r, &rep);
+		}
+		tally(&t, &r, &rep);
+		if (c->verbose)
+			print_reply((unsigned int)t.sent, &r, &rep);
+		prev = r;
+	}
+	/* Leave the devices as a guest driver would: interrupts off. */
+	for (i = 0; i < c->ndevs; i++) {
+		memset(&r, 0, sizeof(r));
+		r.domain = c->devs[i].domain;
+		r.bus = c->devs[i].bus;
+		r.devfn = c->devs[i].devfn;
+		r.cmd = PROBE_DISABLE_MSIX;
+		probe_send(c->f, &r, &rep);
+		r.cmd = PROBE_DISABLE_MSI;
+		probe_send(c->f, &r, &rep);
+	}
+	printf("fuzz: %lu requests (%lu with page rewrites), %lu storms, %.0f req/s\n",
+	       t.sent, t.hostile, t.storms, (double)t.sent / (double)(secs ? secs : 1));
+	printf("fuzz: by command:");
+	for (i = 0; i < 12; i++)
+		if (t.by_cmd[i])
+			printf(" %s=%lu", i < 11 ? probe_cmd_name(i) : "other",
+			       t.by_cmd[i]);
+	printf("\nfuzz: by err:");
+	for (i = 0; i < 8; i++)
+		if (t.by_err[i])
+			printf(" %s%u=%lu", i < 7 ? "-" : "other", i < 7 ? i : 0,
+			       t.by_err[i]);
+	printf("\n");
+	return 0;
+}
+
+/* ------------------------------------------------------------- latency */
+
+static int measure(struct ctx *c, const struct probe_req *r, unsigned long n,
+		   const char *what)
+{
+	double *s = calloc(n, sizeof(*s));
+	struct probe_reply rep;
+	struct probe_stats st;
+	unsigned long i, ok = 0;
+	int32_t err = 0;
+
+	if (!s)
+		return 2;
+	for (i = 0; i < 16; i++)	/* warm up */
+		probe_send(c->f, r, &rep);
+	for (i = 0; i < n; i++) {
+		if (!probe_send(c->f, r, &rep))
+			s[ok++] = rep.usec;
+		err = rep.err;
+	}
+	if (!probe_stats(s, ok, &st))
+		printf("latency %-26s n=%zu err=%d  min %.1f  median %.1f  p99 %.1f  max %.1f us\n",
+		       what, st.n, err, st.min, st.median, st.p99, st.max);
+	else
+		printf("latency %-26s: every request timed out\n", what);
+	free(s);
+	return 0;
+}
+
+static bool assigned(const struct ctx *c, uint32_t devfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->ndevs; i++)
+		if (c->devs[i].devfn == devfn)
+			return true;
+	return false;
+}
+
+static int cmd_latency(struct ctx *c, unsigned long n)
+{
+	struct probe_req r;
+	char what[64];
+
+	if (!c->ndevs) {
+		fprintf(stderr, "pcibk-probe: latency: no device assigned\n");
+		return 2;
+	}
+	memset(&r, 0, sizeof(r));
+	r.cmd = PROBE_CONF_READ;
+	r.size = 4;
+	r.domain = c->devs[0].domain;
+	r.bus = c->devs[0].bus;
+	r.devfn = c->devs[0].devfn;
+	snprintf(what, sizeof(what), "%04x:%02x:%02x.%x (assigned)", r.domain,
+		 r.bus, r.devfn >> 3, r.devfn & 7);
+	measure(c, &r, n, what);
+	for (r.devfn = 0xff; r.devfn > 0 && assigned(c, r.devfn); r.devfn--)
+		;
+	snprintf(what, sizeof(what), "%04x:%02x:%02x.%x (absent)", r.domain,
+		 r.bus, r.devfn >> 3, r.devfn & 7);
+	return measure(c, &r, n, what);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int run(struct ctx *c, int argc, char **argv, int i)
+{
+	int rc = 0;
+
+	while (i < argc && !rc) {
+		const char *cmd = argv[i++];
+
+		if (!strcmp(cmd, "devices")) {
+			unsigned int k;
+
+			for (k = 0; k < c->ndevs; k++)
+				printf("@%u %04x:%02x:%02x.%x\n", k, c->devs[k].domain,
+				       c->devs[k].bus, c->devs[k].devfn >> 3,
+				       c->devs[k].devfn & 7);
+		} else if (!strcmp(cmd, "replay")) {
+			if (i >= argc) {
+				fprintf(stderr, "pcibk-probe: replay needs a FILE\n");
+				return 2;
+			}
+			rc = cmd_replay(c, argv[i++]);
+		} else if (!strcmp(cmd, "fuzz")) {
+			unsigned long secs = 10;
+			uint64_t seed = 0;
+
+			for (; i + 1 < argc && !is_cmd(argv[i]); i += 2) {
+				if (!strcmp(argv[i], "--seconds"))
+					secs = (unsigned long)opt_num("--seconds", argv[i + 1], 0, 86400);
+				else if (!strcmp(argv[i], "--seed"))
+					seed = strtoull(argv[i + 1], NULL, 0);
+				else
+					break;
+			}
+			rc = cmd_fuzz(c, secs, seed);
+		} else if (!strcmp(cmd, "latency")) {
+			unsigned long n = 1000;
+
+			if (i + 1 < argc && !strcmp(argv[i], "--count")) {
+				n = (unsigned long)opt_num("--count", argv[i + 1], 1, 10000000);
+				i += 2;
+			}
+			rc = cmd_latency(c, n);
+		} else {
+			fprintf(stderr, "pcibk-probe: unknown command or argument '%s'\n%s",
+				cmd, usage);
+			return 2;
+		}
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct probe_opts o = { .domid = -1, .timeout_ms = 2000 };
+	const struct probe_anomalies *an;
+	struct ctx c;
+	unsigned long bad;
+	int i, rc;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("pcibk-probe " VERSION "\n");
+			return 0;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o.verbose = true;
+		} else if (!strcmp(a, "--force")) {
+			o.force = true;
+		} else if (!strcmp(a, "--domid")) {
+			o.domid = (int)opt_num(a, argv[++i], 0, 0x7fef);
+		} else if (!strcmp(a, "--timeout")) {
+			o.timeout_ms = (unsigned int)opt_num(a, argv[++i], 1, 600000);
+		} else if (!strcmp(a, "--path") && i + 1 < argc) {
+			o.devpath = argv[++i];
+		} else {
+			fprintf(stderr, "pcibk-probe: unknown option '%s'\n%s", a, usage);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!is_cmd(argv[i])) {
+		fprintf(stderr, "pcibk-probe: unknown command '%s'\n%s", argv[i], usage);
+		return 2;
+	}
+	c.verbose = o.verbose;
+	c.f = probe_connect(&o);
+	if (!c.f)
+		return 2;
+	c.ndevs = probe_devs(c.f, c.devs, PROBE_MAX_DEVS);
+	rc = run(&c, argc, argv, i);
+	an = probe_anomalies(c.f);
+	bad = an->changed_request + an->vector_beyond_nr + an->outside_op +
+	      an->late_reply + an->bad_vector;
+	printf("anomalies: %lu changed request, %lu vector past nr, %lu outside op, %lu late reply, %lu bad vector; %lu timeouts\n",
+	       an->changed_request, an->vector_beyond_nr, an->outside_op,
+	       an->late_reply, an->bad_vector, an->timeouts);
+	probe_disconnect(c.f);
+	if (!rc && (bad || an->timeouts))
+		rc = 1;
+	return rc;
+}
