@@ -126,15 +126,20 @@ static void check_reply(struct fz *f, const struct fz_req *r, const u8 *before)
 		FZ_ASSERT(!f->pg->writes[PCIBK_SH_VECTOR(i)],
 			  "vector %u written, nr %u err %d", i, nr, err);
 	if (before) {
-		for (i = 0; i < 4096; i++) {
-			bool may = (i >= PCIBK_SH_ERR && i < PCIBK_SH_ERR + 4) ||
-				   (i >= PCIBK_SH_VALUE && i < PCIBK_SH_VALUE + 4) ||
-				   (i >= PCIBK_SH_MSIX && i < PCIBK_SH_VECTOR(nr) &&
-				    (i - PCIBK_SH_MSIX) % 4 < 2) ||
-				   i == 0;
-			FZ_ASSERT(may || pg[i] == before[i],
-				  "page byte %u changed by the backend", i);
-		}
+		/* Everything but err, value and vectors[0, nr) is as it was. */
+		FZ_ASSERT(!memcmp(pg + PCIBK_SH_CMD, before + PCIBK_SH_CMD, 4) &&
+			  !memcmp(pg + PCIBK_SH_DOMAIN, before + PCIBK_SH_DOMAIN,
+				  PCIBK_SH_VALUE - PCIBK_SH_DOMAIN) &&
+			  !memcmp(pg + PCIBK_SH_INFO, before + PCIBK_SH_INFO, 4) &&
+			  !memcmp(pg + PCIBK_SH_AER, before + PCIBK_SH_AER,
+				  4096 - PCIBK_SH_AER),
+			  "page changed outside err/value/vectors");
+		for (i = 0; i < SH_INFO_MAX_VEC; i++)
+			FZ_ASSERT(!memcmp(pg + PCIBK_SH_ENTRY(i),
+					  before + PCIBK_SH_ENTRY(i), 2) &&
+				  (i < nr || !memcmp(pg + PCIBK_SH_VECTOR(i),
+						     before + PCIBK_SH_VECTOR(i), 2)),
+				  "msix entry %u changed by the backend", i);
 	}
 	for (i = 0; i < nr; i++) {
 		u16 v;
@@ -217,7 +222,7 @@ static void rf_notify(void *ctx)
 	struct fz_req r;
 
 	f->rf.notifies++;
-	if (!f->rf.repost)
+	if (!f->rf.repost || !f->rf.in_work)
 		return;
 	/* The guest posts its next request the moment it sees the answer. */
 	f->rf.repost--;
@@ -283,7 +288,9 @@ static void ring_work(struct fz *f)
 	f->rf.kick_pending = false;
 	sim_page_arm(f->pg, f->hostile);
 	guest_begin(f);
+	f->rf.in_work = true;
 	pcibk_ring_work(&f->ring);
+	f->rf.in_work = false;
 	guest_end(f);
 	sim_page_disarm(f->pg);
 	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active)))
@@ -438,15 +445,84 @@ static void fault(struct fz *f)
 	f->h->fail_repeat = op & 0x80;
 }
 
+/* ---------------------------------------------------------------- AER */
+
+/* How the guest answers the AER request being waited for. */
+static u8 aer_how;
+static u32 aer_answer;
+
+static bool aer_wait(void *ctx, unsigned int timeout_ms)
+{
+	struct fz *f = ctx;
+
+	FZ_ASSERT(timeout_ms == PCIBK_AER_TIMEOUT_MS, "AER timeout %u", timeout_ms);
+	FZ_ASSERT(f->pg->page[0] & (1u << _XEN_PCIB_active),
+		  "AER wait without the request posted");
+	if (aer_how & 1)
+		return false;		/* the guest never answers */
+	/* The guest answers (anything), clears the bit and notifies. */
+	pcibk_sh_write32(f->pg->page, PCIBK_SH_AER_ERR, aer_answer);
+	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+	if (aer_how & 2)
+		ring_event(f);
+	return true;
+}
+
+static unsigned long aer_fails;
+
+static void aer_fail_guest(void *ctx)
+{
+	(void)ctx;
+	aer_fails++;
+}
+
+static const struct pcibk_aer_ops fake_aer_ops = {
+	.wait = aer_wait,
+	.fail_guest = aer_fail_guest,
+};
+
+/* The host PCI core reports an error of a device: forward one stage. */
+static void aer(struct fz *f, u8 what)
+{
+	struct fz_dev *fd = &f->dev[fz_u8(&f->in) % f->ndev];
+	u32 cmd = XEN_PCI_OP_aer_detected + fz_u8(&f->in) % 4;
+	u32 state = what & 8 ? fz_u32(&f->in) : 1u + what % 3u;
+	int res;
+
+	aer_how = fz_u8(&f->in);
+	aer_answer = aer_how & 4 ? fz_u32(&f->in) : 1u + aer_how % 7u;
+	if (!fd->d)
+		return;
+	if (what & 16)
+		pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
+	else
+		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
+	res = pcibk_aer_forward(what & 32 ? NULL : &f->ring, fd->d, cmd, state,
+				&fake_aer_ops, f);
+	FZ_ASSERT(res >= PCIBK_ERS_NONE && res <= PCIBK_ERS_NO_AER_DRIVER,
+		  "AER result %d", res);
+	FZ_ASSERT(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring.flags),
+		  "AER request left pending");
+	FZ_ASSERT(!(f->pg->page[0] & (1u << _XEN_PCIB_active)),
+		  "_XEN_PCIB_active left set");
+}
+
 /* Something outside the guest's reach changes the hardware. */
 static void hw_poke(struct fz *f)
 {
 	u8 what = fz_u8(&f->in);
-	struct fz_dev *fd = &f->dev[fz_u8(&f->in) % f->ndev];
-	struct sim_dev *pf = fd->sd->pf ? fd->sd->pf : fd->sd;
-	u32 cmd = sim_hw_read(pf, 4, 2);
+	struct fz_dev *fd;
+	struct sim_dev *pf;
+	u32 cmd;
 
-	switch (what % 4) {
+	if (what % 5 == 3) {
+		aer(f, what);
+		return;
+	}
+	fd = &f->dev[fz_u8(&f->in) % f->ndev];
+	pf = fd->sd->pf ? fd->sd->pf : fd->sd;
+	cmd = sim_hw_read(pf, 4, 2);
+	switch (what % 5) {
 	case 0:
 		sim_hw_write(pf, 4, 2, cmd ^ 0x2);	/* PF driver flips MSE */
 		break;

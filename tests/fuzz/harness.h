@@ -49,6 +49,7 @@ struct fz_ring_fake {
 	bool notified_post;		/* an event saw a posted request */
 	unsigned int repost;		/* requests the guest posts on notify */
 	bool reposted;			/* one was, since the last ring_op */
+	bool in_work;			/* pcibk_ring_work() is running */
 };
 
 struct fz {

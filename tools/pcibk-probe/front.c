@@ -198,7 +198,14 @@ struct probe_front *probe_connect(const struct probe_opts *o)
 	else
 		snprintf(f->fe, sizeof(f->fe), "/local/domain/%d/device/pci/0",
 			 f->domid);
-	s = xs_get(f, f->fe, "backend");
+	/* With --wait: until libxl has created the device (xl pci-attach). */
+	for (st = 0; !(s = xs_get(f, f->fe, "backend")) &&
+		     st < (int)o->wait_s * 10; st++)
+		usleep(100000);
+	if (s && o->wait_s && !o->force)
+		for (st = 0; xs_get_int(f, f->fe, "state", -1) != XenbusStateInitialising &&
+			     st < (int)o->wait_s * 10; st++)
+			usleep(100000);
 	if (!s) {
 		fprintf(stderr, "pcibk-probe: %s/backend missing: no PCI device assigned?\n",
 			f->fe);

@@ -31,7 +31,8 @@ static const char usage[] =
 "  --path DIR       frontend directory (default /local/domain/N/device/pci/0)\n"
 "  --timeout MS     per-request timeout (default 2000, as xen-pcifront)\n"
 "  --force          connect even if the frontend state is not 1\n"
-"  -v, --verbose    print the handshake and every fuzz reply\n"
+"  --wait SECONDS   wait for the frontend directory to appear (hot-plug)\n"
+"  -v, --verbose    print the handshake; twice: every fuzz reply too\n"
 "  -h, --help       this text\n"
 "  --version        print the version\n"
 "\n"
@@ -41,7 +42,7 @@ struct ctx {
 	struct probe_front *f;
 	struct probe_dev devs[PROBE_MAX_DEVS];
 	unsigned int ndevs;
-	bool verbose;
+	int verbose;
 };
 
 static bool is_cmd(const char *s)
@@ -245,7 +246,7 @@ static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
 			probe_send(c->f, &r, &rep);
 		}
 		tally(&t, &r, &rep);
-		if (c->verbose)
+		if (c->verbose > 1)
 			print_reply((unsigned int)t.sent, &r, &rep);
 		prev = r;
 	}
@@ -412,6 +413,12 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			o.verbose = true;
+			c.verbose++;
+		} else if (!strcmp(a, "-vv")) {
+			o.verbose = true;
+			c.verbose += 2;
+		} else if (!strcmp(a, "--wait")) {
+			o.wait_s = (unsigned int)opt_num(a, argv[++i], 0, 3600);
 		} else if (!strcmp(a, "--force")) {
 			o.force = true;
 		} else if (!strcmp(a, "--domid")) {
@@ -433,7 +440,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcibk-probe: unknown command '%s'\n%s", argv[i], usage);
 		return 2;
 	}
-	c.verbose = o.verbose;
 	c.f = probe_connect(&o);
 	if (!c.f)
 		return 2;

@@ -95,6 +95,7 @@ struct probe_opts {
 	const char *devpath;		/* frontend dir, default device/pci/0 */
 	unsigned int timeout_ms;	/* per request, default 2000 */
 	bool force;			/* even if the frontend is not in 1 */
+	unsigned int wait_s;		/* wait this long for the frontend dir */
 	bool verbose;
 };
 

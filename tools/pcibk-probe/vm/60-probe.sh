@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# pcibk-probe against the backend under test. Guest PR starts without PCI
+# devices and without xen-pcifront (guest-init.sh); the NIC is hot-plugged
+# while pcibk-probe waits in the guest to take the frontend role, then it
+# replays a session, measures latency and fuzzes. Its output is kept in
+# the log directory as probe-<backend>.txt.
+# shellcheck shell=bash
+
+if check probe.guest-start guest_start PR; then
+	check probe.no-pcifront gx PR "! grep -q '^xen_pcifront ' /proc/modules; \
+		r=\$?; ls /dev/xen; exit \$r"
+	(sleep 3; timeout 120 xl pci-attach PR "$NIC_BDF") >"$WORK/logs/probe-attach.txt" 2>&1 &
+	out=$WORK/logs/probe-$BACKEND.txt
+	GX_TIMEOUT=600 gx PR "/extra/pcibk-probe --wait 90 -v \
+		replay /extra/probe-session.txt latency --count 2000 \
+		fuzz --seconds ${PROBE_FUZZ_SECONDS:-120} --seed 1" >"$out" 2>&1
+	rc=$?
+	wait
+	grep -E '^(latency|fuzz|anomalies)' "$out" | while IFS= read -r l; do
+		note "probe: $l"
+	done
+	case $rc in
+	0) result PASS probe.run ;;
+	1) result FAIL probe.run "anomalies or timeouts, see probe-$BACKEND.txt" ;;
+	*) result FAIL probe.run "exit $rc: $(tail -n 1 "$out" | cut -c1-160)" ;;
+	esac
+	guest_destroy PR
+	check probe.nic-back-on-pciback is_on_pciback "$NIC_BDF"
+	check probe.nic-msi-off msi_off_in_dom0 "$NIC_BDF"
+fi
