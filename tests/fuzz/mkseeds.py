@@ -44,6 +44,16 @@ def msix(sel, nr, pattern=0):
     return bytes([STEP_MSIX, pattern, sel, nr])
 
 
+def admin(what, sel):
+    """An admin step with the arguments its kind reads."""
+    s = bytes([ADMIN, what, sel])
+    if what % 8 in (4, 5):                       # quirk: reg, size, mask
+        s += struct.pack("<HBI", 0x40 + 4 * (what % 3), what % 3, 0xffff)
+    elif what % 8 == 6:                          # show: lengths
+        s += bytes([what, what, what])
+    return s
+
+
 def guest_session(sel, caps):
     s = enable(sel)
     for off in (0, 4, 8, 0x0c, 0x2c, 0x34, 0x3c):
@@ -74,17 +84,22 @@ def main():
         bytes([FAULT, op, nth]) + enable(0) + msix(0, 8) + msi(1, 1) +
         bytes([RELEASE, 0, EXPORT, 0])
         for op in range(17) for nth in (0, 1, 0x82))
-    seeds["admin"] = header(0, [0]) + b"".join(
-        bytes([ADMIN, what, 0, 0x40, 0, 1, 0xff, 0xff, 0, 0]) + write(0, 0x40, 1, 0x1234) +
-        write(0, 0x04, 1, 0x0407) + read(0, 0x40, 1)
-        for what in range(0, 64, 1))
+    seeds["admin"] = header(0, [0, 3]) + b"".join(
+        admin(what, what >> 6) + write(what >> 6, 0x40, 1, 0x1234) +
+        write(what >> 6, 0x04, 1, 0x0407) + read(what >> 6, 0x40, 1)
+        for what in range(0, 128, 1))
     seeds["ring"] = header(0, [0]) + bytes([POST, 0, 0, 0, EVENT, WORK]) + \
-        bytes([STORM, 0x8f, EVENT, EVENT, WORK, POKE, 3, 70, 0, 0, 0x10, 0, 0, 0, 0, 0]) + \
+        bytes([STORM, 0x8f, EVENT, EVENT, WORK, POKE, 4, 70, 0, 0, 0x10, 0, 0, 0, 0, 0]) + \
         enable(0) + msix(0, 2) + bytes([HOSTILE]) + read(0, 0, 2) + msix(0, 2) + \
         bytes([POST, 0, 0, 0, TIMEOUT, EVENT, WORK, TEARDOWN])
     seeds["hostile"] = header(8, [0, 2]) + guest_session(1, (0x40,)) + guest_session(0, ())
     seeds["vf-msix"] = header(0, [2]) + msix(0, 3) + enable(0) + msix(0, 3, 1) + \
         bytes([POKE, 0, 0]) + msi(0, 0) + msix(0, 3) + bytes([RELEASE, 0])
+    # AER (POKE kind 3): with a handler (bit 4), stage, answer mode.
+    seeds["aer"] = header(0, [0]) + b"".join(
+        bytes([POKE, 3 | 16 | (what & 0x20), 0, stage, how])
+        for what in (0, 0x20) for stage in range(4) for how in (0, 1, 2, 3)) + \
+        bytes([POKE, 3, 0, 0, 0, POST, 0, 0, 0, EVENT, POKE, 3 | 16, 0, 1, 2, WORK])
     for name, data in seeds.items():
         with open(os.path.join(outdir, "seed-" + name), "wb") as f:
             f.write(data)
