@@ -52,6 +52,7 @@ struct probe_front {
 	bool verbose;
 	uint8_t last[PAGE];		/* the page as we last left it */
 	bool late_watch;		/* a request timed out */
+	bool hostile;			/* we rewrote the pending request */
 	struct probe_anomalies an;
 };
 
@@ -366,7 +367,9 @@ static void check_page(struct probe_front *f, const struct probe_req *r,
 	unsigned int i, nr = 0;
 	bool aer = rd32(f, OFF_FLAGS) & (1u << _XEN_PCIB_active);
 
-	if (r->cmd == PROBE_ENABLE_MSIX && !rep->err && !rep->timeout)
+	/* After our own rewrites cmd may have become enable_msix. */
+	if ((r->cmd == PROBE_ENABLE_MSIX || f->hostile) && !rep->err &&
+	    !rep->timeout)
 		nr = r->value < PROBE_MAX_VEC ? r->value : PROBE_MAX_VEC;
 	for (i = OFF_OP; i < PAGE; i++) {
 		if (f->page[i] == f->last[i])
@@ -392,7 +395,7 @@ static void check_page(struct probe_front *f, const struct probe_req *r,
 			i, f->last[i], f->page[i], probe_cmd_name(r->cmd));
 		break;
 	}
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && r->cmd == PROBE_ENABLE_MSIX; i++) {
 		rep->vector[i] = (uint16_t)(f->page[OFF_VECTOR(i)] |
 					    f->page[OFF_VECTOR(i) + 1] << 8);
 		if (!rep->vector[i] || rep->vector[i] == 0xffff) {
@@ -505,7 +508,9 @@ int probe_send_hostile(struct probe_front *f, const struct probe_req *r,
 		f->page[off] = (uint8_t)probe_rand(rng);
 		f->last[off] = f->page[off];
 	}
+	f->hostile = true;
 	wait_reply(f, r, rep, t0);
+	f->hostile = false;
 	return rep->timeout ? -1 : 0;
 }
 
