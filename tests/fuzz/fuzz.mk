@@ -15,9 +15,10 @@
 #   (LIB_FUZZING_ENGINE is taken from the environment).
 
 FUZZ_DIR	:= tests/fuzz
-FUZZ_TARGETS	:= ops ring
+FUZZ_TARGETS	:= ops ring parse
 FUZZ_SECONDS	?= 60
-FUZZ_LIB_SRCS	:= $(FUZZ_DIR)/harness.c $(FUZZ_DIR)/check.c $(FUZZ_DIR)/build.c
+FUZZ_LIB_SRCS	:= $(FUZZ_DIR)/harness.c $(FUZZ_DIR)/check.c $(FUZZ_DIR)/build.c \
+		   $(FUZZ_DIR)/parse.c
 FUZZ_HDRS	:= $(FUZZ_DIR)/harness.h
 FUZZ_OUT	:= $(BUILD)/fuzz
 FUZZ_CC		?= clang
@@ -27,6 +28,7 @@ FUZZ_CFLAGS	?= -O1 $(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link
 LIB_FUZZING_ENGINE ?= -fsanitize=fuzzer
 FZ_MODE_ops	:= FZ_MODE_OPS
 FZ_MODE_ring	:= FZ_MODE_RING
+FZ_MODE_parse	:= FZ_MODE_PARSE
 
 # ---- corpus replay in "make check" (the normal compiler)
 FUZZ_REPLAY_OBJS := $(call san_obj,$(FUZZ_DIR)/replay.c $(FUZZ_LIB_SRCS))
@@ -51,8 +53,9 @@ $(FUZZ_OUT)/fuzz-%: $(FUZZ_DIR)/target.c $(FUZZ_OBJS)
 		-DFZ_TARGET_MODE=$(FZ_MODE_$*) -o $@ $^ $(LIB_FUZZING_ENGINE)
 
 .PHONY: fuzz fuzz-deps fuzz-build fuzz-afl fuzz-cov fuzz-merge
+# clang, its sanitizer and libFuzzer runtimes, llvm-cov (only for clang).
 fuzz-deps:
-	@command -v $(FUZZ_CC) >/dev/null || bash tests/deps.sh fuzz
+	@case "$(FUZZ_CC)" in clang*) bash tests/deps.sh fuzz ;; esac
 
 fuzz-build: fuzz-deps
 	$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz-%)

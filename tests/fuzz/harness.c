@@ -744,6 +744,8 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	unsigned int i, ndev, steps;
 	u8 flags;
 
+	if (mode == FZ_MODE_PARSE)
+		return fz_parse(data, len);
 	memset(f, 0, sizeof(*f));
 	fz_cur = f;
 	f->mode = mode;

@@ -16,6 +16,7 @@
 enum fz_mode {
 	FZ_MODE_OPS,		/* requests go straight to pcibk_op_handle() */
 	FZ_MODE_RING,		/* requests go through the ring state machine */
+	FZ_MODE_PARSE,		/* sysfs/parameter text parsers (parse.c) */
 };
 
 #define FZ_MAX_DEVS	8
@@ -77,6 +78,7 @@ extern struct fz *fz_cur;
 
 /* Run one input; returns 0 (violations abort). */
 int fz_run(const u8 *data, size_t len, enum fz_mode mode);
+int fz_parse(const u8 *data, size_t len);
 
 /* Input reading. */
 u8 fz_u8(struct fz_in *in);

@@ -10,8 +10,8 @@
  * Without arguments it replays FZ_CORPUS_DIR (tests/fuzz/corpus, relative
  * to the repository root), or, if that is not found from the current
  * directory, the same path relative to the binary (build/san/..).
- * A file's target is the name of its directory: "ring" inputs run in
- * ring mode, everything else in ops mode. Prints "N passed, N failed".
+ * A file's target is the name of its directory: "ring" and "parse"
+ * inputs run in those modes, everything else in ops mode. Prints "N passed, N failed".
  */
 #include <dirent.h>
 #include <libgen.h>
@@ -31,8 +31,13 @@ static enum fz_mode mode_of(const char *path)
 {
 	char tmp[PATH_MAX];
 
+	const char *dir;
+
 	snprintf(tmp, sizeof(tmp), "%s", path);
-	return strcmp(basename(dirname(tmp)), "ring") ? FZ_MODE_OPS : FZ_MODE_RING;
+	dir = basename(dirname(tmp));
+	if (!strcmp(dir, "ring"))
+		return FZ_MODE_RING;
+	return strcmp(dir, "parse") ? FZ_MODE_OPS : FZ_MODE_PARSE;
 }
 
 static void run_file(const char *path)

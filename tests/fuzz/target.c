@@ -5,6 +5,7 @@
  *   -DFZ_TARGET_MODE=FZ_MODE_OPS   "ops":  requests straight into the op engine
  *   -DFZ_TARGET_MODE=FZ_MODE_RING  "ring": every request through the
  *                                  shared-page state machine (fake ring ops)
+ *   -DFZ_TARGET_MODE=FZ_MODE_PARSE "parse": the sysfs/parameter text parsers
  */
 #include "harness.h"
 
