@@ -44,7 +44,17 @@ main() {
 
 	local t0=$SECONDS
 	ensure_host_packages
+	mkdir -p "$VM_BUILD"
+	# Several people (or CI jobs) may share one build directory: builds are
+	# serialized, and so are QEMU runs (two TCG machines on two cores would
+	# each take more than twice as long).
+	exec 8>"$VM_BUILD/.build.lock"
+	if ! flock -n 8; then
+		info "waiting for another harness run to finish building images"
+		flock 8
+	fi
 	build_all
+	flock -u 8
 	info "images ready in $((SECONDS - t0)) s (cache: $VM_BUILD)"
 	[ "$mode" = images ] && return 0
 
@@ -58,6 +68,11 @@ main() {
 				die "BACKEND=ours: no usable module (see above)"
 			fi
 		fi
+	fi
+	exec 9>"$VM_BUILD/.qemu.lock"
+	if ! flock -n 9; then
+		info "waiting for another harness run (QEMU) to finish"
+		flock 9
 	fi
 	run_vm "$mode"
 }

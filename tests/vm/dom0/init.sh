@@ -23,6 +23,8 @@ ip link set lo up
 exec </dev/null >/dev/console 2>&1
 
 "$P/dom0/runner.sh"
+rc=$?
+[ $rc = 0 ] || echo "@@PCIBK: RESULT FAIL harness.runner the dom0 runner died (exit status $rc)"
 echo "@@PCIBK: DONE"
 sync
 sleep 1

@@ -146,6 +146,7 @@ guest_start() {
 	d=$(xl domid "$name") || return 1
 	echo "guest $name is domain $d"
 	echo 0 >"$WORK/guests/$name.seq"
+	rm -f "$WORK/guests/$name.hung"
 	if ! retry 120 xenstore-read "/local/domain/$d/data/pcibk-ready" >/dev/null 2>&1; then
 		echo "guest $name: agent did not start"
 		tail -n 30 "/var/log/xen/console/guest-$name.log"
@@ -165,6 +166,10 @@ gx() {
 		echo "gx: no guest $name"
 		return 125
 	}
+	if [ -f "$WORK/guests/$name.hung" ]; then
+		echo "gx: guest $name stopped answering earlier"
+		return 124
+	fi
 	seq=$(($(cat "$WORK/guests/$name.seq") + 1))
 	echo "$seq" >"$WORK/guests/$name.seq"
 	log=/var/log/xen/console/guest-$name.log
@@ -175,6 +180,7 @@ gx() {
 		[ "${rc%% *}" = "$seq" ] && break
 		if [ $SECONDS -ge $end ]; then
 			echo "gx: guest $name did not answer within ${GX_TIMEOUT:-60}s: $cmd"
+			: >"$WORK/guests/$name.hung"
 			return 124
 		fi
 		sleep 0.2

@@ -9,6 +9,7 @@ VM_EXTRA=${VM_EXTRA:-$VM_BUILD/extra}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
 VM_SCENARIOS=${VM_SCENARIOS:-}
+VM_VARS=${VM_VARS:-}
 PCIBK_KO=${PCIBK_KO:-xen-pciback/xen-pciback.ko}
 MAKE=${MAKE:-make}
 

@@ -7,9 +7,13 @@
 # shellcheck shell=bash
 
 # Host devices given to the guests (QEMU slot numbers below must match).
+# q35 routes INTx of slot S, pin A to PIRQ (S mod 4): the three devices get
+# lines of their own (slots 5, 6, 7), and dom0's two virtio disks (slots 4
+# and 8) share the fourth.  Passed-through devices that share a line in one
+# guest break each other on hot-unplug: libxl unmaps the shared pirq.
 NVME_BDF=0000:00:05.0
 NIC_BDF=0000:00:06.0
-AHCI_BDF=0000:00:09.0
+AHCI_BDF=0000:00:07.0
 
 CRASH_RE='Hardware Dom0 crashed|Panic on CPU|Kernel panic - not syncing|Attempted to kill init'
 
@@ -17,7 +21,7 @@ CRASH_RE='Hardware Dom0 crashed|Panic on CPU|Kernel panic - not syncing|Attempte
 # initramfs unpacks it to /opt/pcibk.  Rebuilt on every run (cheap), so a
 # changed module, scenario or extra file never forces an image rebuild.
 make_payload() {
-	local mode=$1 p=$VM_BUILD/run/payload
+	local mode=$1 p=$RUN_DIR/payload
 	rm -rf "$p"
 	mkdir -p "$p/guest" "$p/extra"
 	cp -a "$VM_SRC/dom0" "$VM_SRC/scenarios" "$VM_SRC/demo" "$p/"
@@ -34,8 +38,16 @@ make_payload() {
 		printf 'KABI=%q\n' "$KABI"
 		printf 'VM_SCENARIOS=%q\n' "$VM_SCENARIOS"
 		printf 'NVME_BDF=%q\nNIC_BDF=%q\nAHCI_BDF=%q\n' "$NVME_BDF" "$NIC_BDF" "$AHCI_BDF"
+		# VM_VARS: extra NAME=VALUE settings for the scenarios, one per word.
+		local v
+		for v in ${VM_VARS:-}; do
+			case $v in
+			[A-Za-z_]*=*) printf '%s=%q\n' "${v%%=*}" "${v#*=}" ;;
+			*) die "VM_VARS: '$v' is not NAME=VALUE" ;;
+			esac
+		done
 	} >"$p/config"
-	tar -C "$p" -cf "$VM_BUILD/run/payload.tar" .
+	tar -C "$p" -cf "$RUN_DIR/payload.tar" .
 	rm -rf "$p"
 }
 
@@ -47,14 +59,14 @@ qemu_cmd() {
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
 		-device intel-iommu,intremap=on
 		-drive "file=$VM_BUILD/dom0.img,if=none,id=root,format=raw,cache=unsafe,snapshot=on"
-		-device virtio-blk-pci,drive=root,addr=0x3
-		-drive "file=$VM_BUILD/run/payload.tar,if=none,id=payload,format=raw,readonly=on"
-		-device virtio-blk-pci,drive=payload,addr=0x4
+		-device virtio-blk-pci,drive=root,addr=0x4
+		-drive "file=$RUN_DIR/payload.tar,if=none,id=payload,format=raw,readonly=on"
+		-device virtio-blk-pci,drive=payload,addr=0x8
 		-drive "file=$VM_BUILD/disks/nvme.img,if=none,id=nvm0,format=raw,cache=unsafe,snapshot=on"
 		-device nvme,serial=pcibk0,drive=nvm0,addr=0x5
 		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
 		-drive "file=$VM_BUILD/disks/ahci.img,if=none,id=ahd0,format=raw,cache=unsafe,snapshot=on"
-		-device ich9-ahci,id=ahci1,addr=0x9 -device ide-hd,drive=ahd0,bus=ahci1.0
+		-device ich9-ahci,id=ahci1,addr=0x7 -device ide-hd,drive=ahd0,bus=ahci1.0
 		-kernel "$VM_BUILD/xen"
 		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1"
 		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")
@@ -111,8 +123,12 @@ handle_line() {
 run_vm() {
 	RUN_MODE=$1
 	LOGDIR=$VM_BUILD/logs/$RUN_MODE-$BACKEND
-	rm -rf "$LOGDIR"
-	mkdir -p "$LOGDIR" "$VM_BUILD/run"
+	RUN_DIR=$VM_BUILD/run/$$
+	rm -rf "$LOGDIR" "$RUN_DIR"
+	mkdir -p "$LOGDIR" "$RUN_DIR"
+	# shellcheck disable=SC2064
+	trap "rm -rf '$RUN_DIR'; [ -n \"\${QEMU_PID:-}\" ] && kill \"\$QEMU_PID\" 2>/dev/null; true" EXIT
+	trap 'exit 130' INT TERM
 	: >"$LOGDIR/results.txt"
 	make_payload "$RUN_MODE"
 	local serial=$LOGDIR/serial.log
@@ -123,6 +139,7 @@ run_vm() {
 	local t0=$SECONDS qpid rc=0
 	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
 	qpid=$!
+	QEMU_PID=$qpid
 	local seen=0 total crashed=''
 	while :; do
 		local alive=1
@@ -146,6 +163,7 @@ run_vm() {
 		sleep 1
 	done
 	wait "$qpid" || rc=$?
+	QEMU_PID=''
 	# Lines written without a final newline.
 	local last
 	last=$(tail -c 2000 "$serial" | tr -d '\r\000' | tail -n1)

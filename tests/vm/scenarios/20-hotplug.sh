@@ -8,8 +8,11 @@
 # interrupt mode and get interrupts.
 # shellcheck shell=bash
 
+HOTPLUG_DEVS=${HOTPLUG_DEVS:-ahci,nvme}
+
 if guest_alive A; then
-	for dev in ahci nvme; do
+	# HOTPLUG_DEVS (VM_VARS, comma-separated): the devices to unplug and plug again.
+	for dev in ${HOTPLUG_DEVS//,/ }; do
 		bdf=$(dev_bdf "$dev")
 		id=$(dev_id "$dev")
 		check "hotplug.$dev.unbind-in-guest" gx A "unbind_id $id"
@@ -20,12 +23,14 @@ if guest_alive A; then
 		check "hotplug.$dev.attach" timeout 60 xl pci-attach A "$bdf" &&
 			check "hotplug.$dev.driver" gx A "wait_drv $id $(dev_drv "$dev") 30"
 		sleep 1
-		if [ "$dev" = ahci ]; then
-			check hotplug.ahci.msi gx A "mode_on $id MSI"
-		else
+		case $dev in
+		ahci) check hotplug.ahci.msi gx A "mode_on $id MSI" ;;
+		e1000e) check hotplug.e1000e.msix gx A "mode_on $id MSI-X" ;;
+		nvme)
 			check_known hotplug.nvme.msix "no MSI-X for nvme in a 6.1 guest (enable msix -EALREADY)" \
 				gx A "mode_on $id MSI-X"
-		fi
+			;;
+		esac
 		check "hotplug.$dev.irqs-grow" gx A "irqs_grow $id"
 	done
 else
