@@ -11,6 +11,23 @@
 
 #define PCI_COMMAND_MEMORY	0x2
 
+#define PCI_MSI_FLAGS_ENABLE	0x0001
+#define PCI_MSIX_FLAGS_ENABLE	0x8000
+
+/*
+ * The other mode's ENABLE bit in hardware. With allow_interrupt_control a
+ * guest (a stub domain's QEMU) sets these bits by config writes, which our
+ * MSI state does not see; enabling the other mode then would leave MSI
+ * and MSI-X both on. A failed read counts as "not enabled".
+ */
+static bool hw_enabled(struct pcibk_dev *d, u8 cap, u32 bit)
+{
+	u32 flags = 0;
+
+	return cap && !d->ops->cfg_read(d->hdev, cap + 2u, 2, &flags) &&
+	       (flags & bit);
+}
+
 static u32 legacy_pirq(struct pcibk_dev *d)
 {
 	int pirq;
@@ -45,7 +62,8 @@ void pcibk_msi_enable(struct pcibk_dev *d, struct pcibk_reply *rep)
 	rep->value = 0;
 	/* enable_msi reports every failure as -5; the errno is not forwarded. */
 	rep->err = XEN_PCI_ERR_op_failed;
-	if (d->msi_enabled || d->msix_enabled) {
+	if (d->msi_enabled || d->msix_enabled ||
+	    hw_enabled(d, d->msix_cap, PCI_MSIX_FLAGS_ENABLE)) {
 		pcibk_warn_rl("%s: enable_msi refused: %s already enabled\n",
 			      d->name, d->msi_enabled ? "MSI" : "MSI-X");
 		return;
@@ -108,6 +126,7 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 	struct pcibk_msix_vec *vecs = g->vecs;
 	u16 pf_cmd = 0;
 	unsigned int i;
+	bool msi_on;
 	int rc;
 
 	/* On a check failure value is echoed: the caller preset it. */
@@ -126,11 +145,11 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 	 * memory decoding off, table accesses become Unsupported Requests
 	 * (XSA-157/CVE-2015-8553).
 	 */
-	if (d->msi_enabled || d->ops->pf_command(d->hdev, &pf_cmd) ||
+	msi_on = d->msi_enabled || hw_enabled(d, d->msi_cap, PCI_MSI_FLAGS_ENABLE);
+	if (msi_on || d->ops->pf_command(d->hdev, &pf_cmd) ||
 	    !(pf_cmd & PCI_COMMAND_MEMORY)) {
 		pcibk_warn_rl("%s: enable_msix refused: %s\n", d->name,
-			      d->msi_enabled ? "MSI enabled" :
-			      "memory decoding off");
+			      msi_on ? "MSI enabled" : "memory decoding off");
 		rep->err = -ENXIO;
 		return;
 	}
