@@ -395,6 +395,10 @@ static void show(struct fz *f, struct fz_dev *fd)
 	n = pcibk_cfg_denied_show(fd->d, buf, len);
 	FZ_ASSERT(n >= 0 && (size_t)n < len && strlen(buf) == (size_t)n,
 		  "denied_show returned %d for %zu", n, len);
+	n = pcibk_dev_stats_show(fd->d, buf, len);
+	FZ_ASSERT(n >= 0 && (size_t)n < len && strlen(buf) == (size_t)n,
+		  "stats_show returned %d for %zu", n, len);
+	pcibk_dev_mode(fd->d);
 	pcibk_cfg_denied(fd->d, den, ARRAY_SIZE(den));
 	if (fd->d->guest)
 		pcibk_vaddr_format(&fd->d->vaddr, buf, 1 + fz_u8(&f->in) % 32);

@@ -95,6 +95,13 @@ def main():
     seeds["hostile"] = header(8, [0, 2]) + guest_session(1, (0x40,)) + guest_session(0, ())
     seeds["vf-msix"] = header(0, [2]) + msix(0, 3) + enable(0) + msix(0, 3, 1) + \
         bytes([POKE, 0, 0]) + msi(0, 0) + msix(0, 3) + bytes([RELEASE, 0])
+    # allow_interrupt_control: the guest drives the NIC's MSI (0x48) and
+    # MSI-X (0x60) enable bits itself, then asks the backend as well.
+    seeds["intctl"] = header(0, [0]) + enable(0) + admin(2, 0) + \
+        write(0, 0x4a, 1, 0x181) + read(0, 0x4a, 1) + write(0, 0x62, 1, 0x8009) + \
+        msix(0, 2) + write(0, 0x4a, 1, 0x180) + write(0, 0x62, 1, 0xc009) + \
+        msi(0, 1) + msix(0, 2) + write(0, 0x04, 1, 0x0406) + \
+        bytes([RELEASE, 0, EXPORT, 0]) + write(0, 0x62, 1, 0x8009)
     # AER (POKE kind 3): with a handler (bit 4), stage, answer mode.
     seeds["aer"] = header(0, [0]) + b"".join(
         bytes([POKE, 3 | 16 | (what & 0x20), 0, stage, how])
