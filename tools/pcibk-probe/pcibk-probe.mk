@@ -42,7 +42,7 @@ PROBE_VM_BUILD	:= $(or $(VM_BUILD),build/vm)
 
 .PHONY: probe-vmtest
 probe-vmtest: $(OPT_DIR)/tools/pcibk-probe.static
-	@while pgrep -x qemu-system-x86_64 >/dev/null; do \
+	@while pgrep -x qemu-system-x86_64 >/dev/null && [ -z "$(PROBE_NOWAIT)" ]; do \
 		echo "probe-vmtest: another QEMU run is going, waiting"; sleep 30; done
 	@[ -d $(PROBE_VM_BUILD)/pkg/lib/modules ] || $(MAKE) --no-print-directory vm-images
 	rm -rf $(PROBE_VM_EXTRA)

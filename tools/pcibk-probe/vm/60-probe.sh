@@ -9,6 +9,9 @@
 # shellcheck shell=bash
 
 if check probe.guest-start guest_start PR; then
+	# The guest image is shared: another run may have rebuilt it without
+	# this run's extra files.
+	check probe.client-in-guest gx PR "test -x /extra/pcibk-probe"
 	check probe.no-pcifront gx PR "! grep -q '^xen_pcifront ' /proc/modules; \
 		r=\$?; ls /dev/xen; exit \$r"
 	(sleep 3; timeout 120 xl pci-attach PR "$NIC_BDF") >"$WORK/logs/probe-attach.txt" 2>&1 &
