@@ -54,7 +54,6 @@ main() {
 		flock 8
 	fi
 	build_all
-	flock -u 8
 	info "images ready in $((SECONDS - t0)) s (cache: $VM_BUILD)"
 	[ "$mode" = images ] && return 0
 
@@ -69,12 +68,15 @@ main() {
 			fi
 		fi
 	fi
+	# The payload copies the images: make it before another run may rebuild them.
+	prepare_run "$mode"
+	flock -u 8
 	exec 9>"$VM_BUILD/.qemu.lock"
 	if ! flock -n 9; then
 		info "waiting for another harness run (QEMU) to finish"
 		flock 9
 	fi
-	run_vm "$mode"
+	run_vm
 }
 
 main "$@"

@@ -26,7 +26,7 @@ lspci -k -s "$NIC_BDF" | grep 'Kernel driver' | say_lines "   dom0\$ "
 say
 say "3. Start a PV guest with pci = ['$NIC_BDF'] (stock Debian kernel, xen-pcifront)"
 if check demo.guest-start guest_start demo "$NIC_BDF"; then
-	d=$(xl domid demo)
+	d=$(guest_domid demo)
 	say "   guest is domain $d; xenstore backend/pci/$d/0: state $(xenstore-read "/local/domain/0/backend/pci/$d/0/state"), dev-0 $(xenstore-read "/local/domain/0/backend/pci/$d/0/dev-0"), vdev-0 $(xenstore-read "/local/domain/0/backend/pci/$d/0/vdev-0" 2>/dev/null)"
 	check demo.guest-driver gx demo "wait_drv $NIC_ID e1000e 30" | say_lines "   guest: "
 	sleep 2

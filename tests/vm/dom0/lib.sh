@@ -144,6 +144,7 @@ guest_start() {
 	timeout 120 xl create "$WORK/guests/$name.cfg" || return 1
 	local d
 	d=$(xl domid "$name") || return 1
+	echo "$d" >"$WORK/guests/$name.domid"
 	echo "guest $name is domain $d"
 	echo 0 >"$WORK/guests/$name.seq"
 	rm -f "$WORK/guests/$name.hung"
@@ -155,14 +156,24 @@ guest_start() {
 	echo "guest $name ready after $((SECONDS - t0)) s"
 }
 
-guest_alive() { xl domid "$1" >/dev/null 2>&1; }
+# guest_domid NAME: the domain id of a running guest (checked in xenstore).
+guest_domid() {
+	local d
+	d=$(cat "$WORK/guests/$1.domid" 2>/dev/null)
+	if [ -n "$d" ] && [ "$(xenstore-read "/local/domain/$d/name" 2>/dev/null)" = "$1" ]; then
+		echo "$d"
+		return 0
+	fi
+	xl domid "$1" 2>/dev/null
+}
+guest_alive() { guest_domid "$1" >/dev/null; }
 
 # gx NAME CMD: run CMD in the guest's busybox shell (with the helpers of
 # guest/lib.sh); print its output, return its exit status.  GX_TIMEOUT
 # (default 60 s) bounds the wait.
 gx() {
 	local name=$1 cmd=$2 d seq log rc end
-	d=$(xl domid "$name" 2>/dev/null) || {
+	d=$(guest_domid "$name") || {
 		echo "gx: no guest $name"
 		return 125
 	}
@@ -252,7 +263,7 @@ dev_drv() { echo "$1"; }
 # pcifront_connected NAME N: backend and frontend in state 4, N devices.
 pcifront_connected() {
 	local d be fe n
-	d=$(xl domid "$1") || return 1
+	d=$(guest_domid "$1") || return 1
 	be=$(xenstore-read "/local/domain/0/backend/pci/$d/0/state" 2>/dev/null)
 	fe=$(xenstore-read "/local/domain/$d/device/pci/0/state" 2>/dev/null)
 	n=$(xenstore-read "/local/domain/0/backend/pci/$d/0/num_devs" 2>/dev/null)

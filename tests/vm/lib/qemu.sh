@@ -120,17 +120,29 @@ handle_line() {
 	return 0
 }
 
-run_vm() {
+# Log directory of this run (logs/<mode>-<backend>-<time>, with the symlink
+# logs/<mode>-<backend> to the newest), run directory and payload.
+prepare_run() {
 	RUN_MODE=$1
-	LOGDIR=$VM_BUILD/logs/$RUN_MODE-$BACKEND
+	local stamp
+	stamp=$(date +%Y%m%d-%H%M%S)
+	LOGDIR=$VM_BUILD/logs/$RUN_MODE-$BACKEND-$stamp-$$
 	RUN_DIR=$VM_BUILD/run/$$
-	rm -rf "$LOGDIR" "$RUN_DIR"
+	rm -rf "$RUN_DIR"
 	mkdir -p "$LOGDIR" "$RUN_DIR"
+	[ -L "$VM_BUILD/logs/$RUN_MODE-$BACKEND" ] || rm -rf "$VM_BUILD/logs/$RUN_MODE-$BACKEND"
+	ln -sfn "${LOGDIR##*/}" "$VM_BUILD/logs/$RUN_MODE-$BACKEND"
+	# Keep the ten newest runs.
+	find "$VM_BUILD/logs" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
+		sort -rn | tail -n +11 | cut -d' ' -f2- | while read -r d; do rm -rf "$d"; done
 	# shellcheck disable=SC2064
 	trap "rm -rf '$RUN_DIR'; [ -n \"\${QEMU_PID:-}\" ] && kill \"\$QEMU_PID\" 2>/dev/null; true" EXIT
 	trap 'exit 130' INT TERM
 	: >"$LOGDIR/results.txt"
 	make_payload "$RUN_MODE"
+}
+
+run_vm() {
 	local serial=$LOGDIR/serial.log
 	: >"$serial"
 	qemu_cmd "$serial"
