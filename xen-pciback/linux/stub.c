@@ -156,18 +156,20 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 	pd->pdev = pci_dev_get(pdev);
 	pci_set_drvdata(pdev, pd);
 
-	/* Header type check, virtual fields, COMMAND shadow, PME off. */
-	rc = pcibk_dev_create(&pcibk_linux_host_ops, pdev, &pd->core);
-	if (rc)
-		goto err_put;
-	pd->core->priv = pd;
-
-	/* The kernel assigns the irq and the resources. */
+	/*
+	 * The kernel assigns the irq and the resources; enabling first lets
+	 * the core cache the irq dom0 really uses (INTERRUPT_LINE, §6.2).
+	 */
 	rc = pci_enable_device(pdev);
 	if (rc) {
 		dev_err(&pdev->dev, "cannot enable device: %d\n", rc);
-		goto err_destroy;
+		goto err_put;
 	}
+	/* Header type check, virtual fields, COMMAND shadow, PME off. */
+	rc = pcibk_dev_create(&pcibk_linux_host_ops, pdev, &pd->core);
+	if (rc)
+		goto err_disable_dev;
+	pd->core->priv = pd;
 	if (pdev->msix_cap) {
 		pcibk_host_physdev_msix(pdev, true);
 		pd->msix_prepared = true;
@@ -207,9 +209,9 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 err_disable:
 	if (pd->msix_prepared)
 		pcibk_host_physdev_msix(pdev, false);
-	pci_disable_device(pdev);
-err_destroy:
 	pcibk_dev_destroy(pd->core);
+err_disable_dev:
+	pci_disable_device(pdev);
 err_put:
 	pci_set_drvdata(pdev, NULL);
 	pcibk_pdev_put(pd);
