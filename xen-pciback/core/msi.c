@@ -18,14 +18,15 @@
  * The other mode's ENABLE bit in hardware. With allow_interrupt_control a
  * guest (a stub domain's QEMU) sets these bits by config writes, which our
  * MSI state does not see; enabling the other mode then would leave MSI
- * and MSI-X both on. A failed read counts as "not enabled".
+ * and MSI-X both on. A failed read counts as "enabled": refuse rather
+ * than guess.
  */
 static bool hw_enabled(struct pcibk_dev *d, u8 cap, u32 bit)
 {
 	u32 flags = 0;
 
-	return cap && !d->ops->cfg_read(d->hdev, cap + 2u, 2, &flags) &&
-	       (flags & bit);
+	return cap && (d->ops->cfg_read(d->hdev, cap + 2u, 2, &flags) ||
+		       (flags & bit));
 }
 
 static u32 legacy_pirq(struct pcibk_dev *d)
