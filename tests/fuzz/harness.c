@@ -9,6 +9,9 @@
 
 #define DOMID		7
 
+/* FZ_TRACE=1 in the environment: print every step (to debug an input). */
+static bool trace;
+
 /* ------------------------------------------------------------- input */
 
 u8 fz_u8(struct fz_in *in)
@@ -211,6 +214,11 @@ static void direct_op(struct fz *f, const struct fz_req *r, bool hostile)
 	pcibk_op_handle(&f->g, f->pg->page);
 	guest_end(f);
 	sim_page_disarm(f->pg);
+	if (trace)
+		fprintf(stderr, "  op cmd %u %x:%x:%x off %d size %d value %#x -> err %d value %#x\n",
+			r->cmd, r->domain, r->bus, r->devfn, r->offset, r->size,
+			r->value, (s32)get32(f->pg->page, PCIBK_SH_ERR),
+			get32(f->pg->page, PCIBK_SH_VALUE));
 	check_reply(f, r, hostile ? NULL : before);
 }
 
@@ -625,6 +633,8 @@ static void step(struct fz *f)
 	struct fz_req r;
 	unsigned int i, n;
 
+	if (trace)
+		fprintf(stderr, "step %u at byte %zu\n", op % 20u, f->in.pos - 1);
 	switch (op % 20) {
 	case 0: case 1: case 2: case 3: case 4: case 5:
 		request(f, op % 20);
@@ -755,6 +765,8 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	f->mode = mode;
 	f->in.p = data;
 	f->in.len = len;
+	trace = getenv("FZ_TRACE");
+	sim_log_verbose = trace;
 	f->allocs_base = sim_allocs_out;
 	f->log_base = sim_log_unlimited;
 	f->h = sim_host_new();

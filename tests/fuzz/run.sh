@@ -40,20 +40,22 @@ run_libfuzzer() {
 }
 
 merge() {
-	local t=$1 tmp="$out/merge-$t"
+	local t=$1 tmp="$out/merge-$t" keep f
 	rm -rf "$tmp"
 	mkdir -p "$tmp" "$out/corpus-$t"
-	# Keep the hand-made seeds and regression inputs by name.
-	"$out/fuzz-$t" -merge=1 -dict="$dir/$t.dict" "$tmp" "$dir/corpus/$t" \
+	# Edges only (-use_counters=0): a small corpus that keeps the coverage.
+	"$out/fuzz-$t" -merge=1 -use_counters=0 "$tmp" "$dir/corpus/$t" \
 		"$out/corpus-$t" >"$out/merge-$t.log" 2>&1 || { rc=1; return; }
+	# Hand-made seeds and regression inputs stay, by name.
 	find "$dir/corpus/$t" -type f ! -name 'seed-*' ! -name 'regress-*' -delete
+	keep=$(find "$dir/corpus/$t" -type f -exec sha1sum {} + | cut -d' ' -f1)
 	for f in "$tmp"/*; do
-		[ -e "$dir/corpus/$t/seed-$(basename "$f")" ] && continue
-		cmp -s "$f" /dev/null && continue
+		[ -s "$f" ] || continue
+		grep -qx "$(basename "$f")" <<<"$keep" && continue
 		cp "$f" "$dir/corpus/$t/"
 	done
 	echo "merge $t: $(find "$dir/corpus/$t" -type f | wc -l) files," \
-		"$(du -sk "$dir/corpus/$t" | cut -f1) KiB"
+		"$(cat "$dir/corpus/$t"/* | wc -c) bytes"
 }
 
 afl() {
