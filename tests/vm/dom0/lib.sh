@@ -19,6 +19,7 @@ AHCI_ID=8086:2922
 
 msg() { printf '@@PCIBK: %s\n' "$*" >/dev/console; }
 step() { msg "STEP $*"; }
+info() { msg "INFO $*"; }
 say() {
 	if [ $# = 0 ]; then msg SAY; else msg "SAY $*"; fi
 }
@@ -134,7 +135,7 @@ guest_start() {
 		type = "pv"
 		kernel = "$P/guest/vmlinuz"
 		ramdisk = "$P/guest/initrd.cpio.gz"
-		extra = "console=hvc0 loglevel=4"
+		extra = "console=hvc0"
 		memory = $GUEST_MEM
 		vcpus = 1
 		pci = [ $pci ]
@@ -177,9 +178,14 @@ gx() {
 		echo "gx: no guest $name"
 		return 125
 	}
+	# After a timeout: give the guest's previous command a last chance.
 	if [ -f "$WORK/guests/$name.hung" ]; then
-		echo "gx: guest $name stopped answering earlier"
-		return 124
+		seq=$(cat "$WORK/guests/$name.hung")
+		if ! retry 20 sh -c "xenstore-read /local/domain/$d/data/pcibk-rc | grep -q '^$seq '"; then
+			echo "gx: guest $name stopped answering earlier"
+			return 124
+		fi
+		rm -f "$WORK/guests/$name.hung"
 	fi
 	seq=$(($(cat "$WORK/guests/$name.seq") + 1))
 	echo "$seq" >"$WORK/guests/$name.seq"
@@ -191,7 +197,7 @@ gx() {
 		[ "${rc%% *}" = "$seq" ] && break
 		if [ $SECONDS -ge $end ]; then
 			echo "gx: guest $name did not answer within ${GX_TIMEOUT:-60}s: $cmd"
-			: >"$WORK/guests/$name.hung"
+			echo "$seq" >"$WORK/guests/$name.hung"
 			return 124
 		fi
 		sleep 0.2
@@ -213,7 +219,9 @@ gx() {
 guest_save_logs() {
 	local name=$1
 	if guest_alive "$name"; then
-		GX_TIMEOUT=20 gx "$name" dmesg >"$WORK/logs/guest-$name.dmesg" 2>&1 || true
+		# Prefixed: gx drops console lines that look like kernel messages.
+		GX_TIMEOUT=20 gx "$name" "dmesg | sed 's/^/|/'" 2>&1 |
+			sed -n 's/^|//p' >"$WORK/logs/guest-$name.dmesg"
 	fi
 	if [ -f "/var/log/xen/console/guest-$name.log" ]; then
 		tr -d '\r' <"/var/log/xen/console/guest-$name.log" >"$WORK/logs/guest-$name.console"

@@ -72,8 +72,9 @@ rebind_id() {
 # mode_on ID MSI|MSI-X: lspci -vv shows that capability enabled.
 mode_on() {
 	b=$(bdf_of "$1")
-	lspci -vv -s "$b" 2>/dev/null | grep -E 'MSI(-X)?:|Kernel driver'
-	lspci -vv -s "$b" 2>/dev/null | grep -q "$2: Enable+"
+	out=$(lspci -vv -s "$b" 2>/dev/null)
+	echo "$out" | grep -E 'MSI(-X)?:|Kernel driver'
+	echo "$out" | grep -q "$2: Enable+"
 }
 
 # irqs_of BDF: the guest irqs of the device (MSI/MSI-X vectors, else INTx).

@@ -49,6 +49,9 @@ make_payload() {
 	} >"$p/config"
 	tar -C "$p" -cf "$RUN_DIR/payload.tar" .
 	rm -rf "$p"
+	# dom0 writes a tar of its logs to this disk at the end (the serial
+	# console is far too slow for them).
+	truncate -s 64M "$RUN_DIR/logs.img"
 }
 
 qemu_cmd() {
@@ -59,9 +62,11 @@ qemu_cmd() {
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
 		-device intel-iommu,intremap=on
 		-drive "file=$VM_BUILD/dom0.img,if=none,id=root,format=raw,cache=unsafe,snapshot=on"
-		-device virtio-blk-pci,drive=root,addr=0x4
+		-device virtio-blk-pci,drive=root,addr=0x4,serial=pcibk-root
 		-drive "file=$RUN_DIR/payload.tar,if=none,id=payload,format=raw,readonly=on"
-		-device virtio-blk-pci,drive=payload,addr=0x8
+		-device virtio-blk-pci,drive=payload,addr=0x8,serial=pcibk-payload
+		-drive "file=$RUN_DIR/logs.img,if=none,id=logs,format=raw,cache=unsafe"
+		-device virtio-blk-pci,drive=logs,addr=0xc,serial=pcibk-logs
 		-drive "file=$VM_BUILD/disks/nvme.img,if=none,id=nvm0,format=raw,cache=unsafe,snapshot=on"
 		-device nvme,serial=pcibk0,drive=nvm0,addr=0x5
 		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
@@ -105,10 +110,12 @@ handle_line() {
 	'RESULT '*)
 		read -r status name detail <<<"${rest#RESULT }"
 		report "$status" "$name" "$detail"
+		echo "$((SECONDS - RUN_T0)) $status $name" >>"$LOGDIR/timeline.txt"
 		;;
 	'SAY '*) [ "$RUN_MODE" = demo ] && printf '  %s\n' "${rest#SAY }" ;;
 	'SAY') [ "$RUN_MODE" = demo ] && echo ;;
-	'STEP '*) printf -- '-- %s\n' "${rest#STEP }" ;;
+	'STEP '*) printf -- '-- [%3ds] %s\n' "$((SECONDS - RUN_T0))" "${rest#STEP }" ;;
+	'INFO '*) printf '   %s\n' "${rest#INFO }" ;;
 	'LOG '*)
 		rest=${rest#LOG }
 		name=${rest%% *}
@@ -149,6 +156,7 @@ run_vm() {
 	info "booting Xen + dom0 in QEMU (TCG, BACKEND=$BACKEND, timeout ${VM_TIMEOUT}s);" \
 		"serial log: $serial"
 	local t0=$SECONDS qpid rc=0
+	RUN_T0=$SECONDS
 	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
 	qpid=$!
 	QEMU_PID=$qpid
@@ -176,6 +184,8 @@ run_vm() {
 	done
 	wait "$qpid" || rc=$?
 	QEMU_PID=''
+	tar -xf "$RUN_DIR/logs.img" -C "$LOGDIR" 2>/dev/null ||
+		warn "no logs from dom0 on the logs disk"
 	# Lines written without a final newline.
 	local last
 	last=$(tail -c 2000 "$serial" | tr -d '\r\000' | tail -n1)

@@ -8,7 +8,18 @@
 # interrupt mode and get interrupts.
 # shellcheck shell=bash
 
-HOTPLUG_DEVS=${HOTPLUG_DEVS:-ahci,nvme}
+# With the in-tree backend nvme runs on INTx (its MSI-X enable is refused),
+# and a re-attached nvme then spends minutes in admin-command timeouts: not
+# run, recorded as an expected failure.
+if [ "$BACKEND" = intree ]; then
+	HOTPLUG_DEVS=${HOTPLUG_DEVS:-ahci,e1000e}
+	case ,$HOTPLUG_DEVS, in
+	*,nvme,*) ;;
+	*) result XFAIL hotplug.nvme "in-tree xen-pciback: nvme falls back to INTx, a re-attached one times out (not run)" ;;
+	esac
+else
+	HOTPLUG_DEVS=${HOTPLUG_DEVS:-ahci,e1000e,nvme}
+fi
 
 if guest_alive A; then
 	# HOTPLUG_DEVS (VM_VARS, comma-separated): the devices to unplug and plug again.
