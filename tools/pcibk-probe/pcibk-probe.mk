@@ -37,7 +37,7 @@ CHECK_BINS	+= $(SAN_DIR)/tools/pcibk-probe-tests
 # xen-pcifront, the NIC hot-plugged, pcibk-probe replay/latency/fuzz in it.
 # Waits while another QEMU harness run is going. Results: the RESULT lines,
 # and build/vm/logs/vmtest-<backend>/probe-<backend>.txt.
-PROBE_VM_EXTRA	:= $(BUILD)/probe-vm/extra
+PROBE_VM_EXTRA	= $(BUILD)/probe-vm/extra-$(or $(BACKEND),intree)
 PROBE_VM_BUILD	:= $(or $(VM_BUILD),build/vm)
 
 .PHONY: probe-vmtest
