@@ -71,7 +71,9 @@ main() {
 	# The payload copies the images: make it before another run may rebuild them.
 	prepare_run "$mode"
 	flock -u 8
-	exec 9>"$VM_BUILD/.qemu.lock"
+	# QEMU runs are serialized machine-wide (per repository), whatever VM_BUILD.
+	mkdir -p "$REPO_ROOT/build"
+	exec 9>"${VM_QEMU_LOCK:-$REPO_ROOT/build/.vm-qemu.lock}"
 	if ! flock -n 9; then
 		info "waiting for another harness run (QEMU) to finish"
 		flock 9

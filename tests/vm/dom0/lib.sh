@@ -308,7 +308,7 @@ scan_log() {
 		skip { next }
 		/sysfs group .power. not found/ { power = 1; next }
 		/WARNING:.*fs\/sysfs\/group\.c/ && power { next }
-		/WARNING:|BUG:|kernel BUG|Oops|soft lockup|nobody cared/ { print }' "$1")
+		/WARNING:|BUG:|kernel BUG|Oops|soft lockup|nobody cared|segfault at|traps:/ { print }' "$1")
 	known=$(grep -c "sysfs group 'power' not found" "$1")
 	if [ "$known" -gt 0 ]; then
 		note "${1##*/}: known pcifront warning on last unplug: sysfs group 'power' not found ($known times)"
