@@ -335,7 +335,9 @@ OUR_KO=''
 prepare_our_module() {
 	local ko=$PCIBK_KO rc=0
 	case $ko in /*) ;; *) ko=$REPO_ROOT/$ko ;; esac
-	if [ ! -f "$ko" ] || [ "$PCIBK_KO" = xen-pciback/xen-pciback.ko ]; then
+	# The default module file is the 'module' target's: (re)build it when
+	# that target exists.  A file given explicitly is used as it is.
+	if [ "$PCIBK_KO" = xen-pciback/xen-pciback.ko ]; then
 		(cd "$REPO_ROOT" && $MAKE -q module >/dev/null 2>&1) || rc=$?
 		if [ "$rc" = 2 ]; then
 			[ -f "$ko" ] || warn "BACKEND=ours: $ko does not exist and the top-level" \
