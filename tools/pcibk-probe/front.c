@@ -427,10 +427,15 @@ static void post(struct probe_front *f)
 	xenevtchn_notify(f->xce, f->port);
 }
 
+/* Consume a delivered event, if there is one: never block. */
 static void drain(struct probe_front *f)
 {
-	int p = xenevtchn_pending(f->xce);
+	struct pollfd pfd = { .fd = xenevtchn_fd(f->xce), .events = POLLIN };
+	int p;
 
+	if (poll(&pfd, 1, 0) <= 0)
+		return;
+	p = xenevtchn_pending(f->xce);
 	if (p >= 0)
 		xenevtchn_unmask(f->xce, (evtchn_port_t)p);
 }
@@ -464,8 +469,7 @@ static void wait_reply(struct probe_front *f, const struct probe_req *r,
 	rep->err = (int32_t)rd32(f, OFF_ERR);
 	rep->value = rd32(f, OFF_VALUE);
 	check_page(f, r, rep);
-	if (pfd.fd >= 0 && poll(&pfd, 1, 0) > 0)
-		drain(f);
+	drain(f);
 }
 
 /* Write the request, post it and notify; returns the start time. */
