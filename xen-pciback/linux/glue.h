@@ -5,13 +5,15 @@
  *
  * Locks, outermost first:
  *   backend->state_lock  xenbus handlers of one guest (xenbus.c)
- *   device lock          pci_dev_lock(), or held by the driver core
+ *   device lock          device_lock(), or held by the driver core
  *   backend->op_lock     the guest's mutex: ops, topology (B14)
  *   pcibk_mutex          seize list, bound functions, claims (stub.c)
  * A path never takes a lock listed above one it already holds. In
  * particular a device is detached (§11.3) under its device lock but never
  * under op_lock: it leaves the topology under op_lock first, so an op
- * either finished before or fails its lookup with -1.
+ * either finished before or fails its lookup with -1. Only the device
+ * mutex is taken, as the driver core does around probe and remove, not
+ * pci_dev_lock(): user config access stays open while a device is reset.
  */
 #ifndef PCIBK_LINUX_GLUE_H
 #define PCIBK_LINUX_GLUE_H

@@ -70,7 +70,7 @@ int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 	if (!pd)
 		return -ENODEV;
 
-	pci_dev_lock(pd->pdev);
+	device_lock(&pd->pdev->dev);
 	mutex_lock(&be->op_lock);
 	mutex_lock(&pcibk_mutex);
 	if (pd->removed || pd->be) {
@@ -86,7 +86,7 @@ int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 	}
 	mutex_unlock(&pcibk_mutex);
 	mutex_unlock(&be->op_lock);
-	pci_dev_unlock(pd->pdev);
+	device_unlock(&pd->pdev->dev);
 	pcibk_pdev_put(pd);
 	return rc;
 }
@@ -122,9 +122,9 @@ void pcibk_stub_detach(struct pcibk_pdev *pd)
 {
 	struct pci_dev *pdev = pd->pdev;
 
-	pci_dev_lock(pdev);
+	device_lock(&pdev->dev);
 	pcibk_do_detach(pd);
-	pci_dev_unlock(pdev);
+	device_unlock(&pdev->dev);
 	pcibk_pdev_put(pd);
 }
 

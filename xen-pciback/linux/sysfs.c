@@ -37,7 +37,7 @@ static int pcibk_with_dev(struct pcibk_pdev *pd,
 	struct pcibk_backend *be;
 	int rc;
 
-	pci_dev_lock(pd->pdev);
+	device_lock(&pd->pdev->dev);
 	if (pd->removed || !pd->core) {
 		rc = -ENODEV;
 		goto out;
@@ -49,7 +49,7 @@ static int pcibk_with_dev(struct pcibk_pdev *pd,
 	if (be)
 		mutex_unlock(&be->op_lock);
 out:
-	pci_dev_unlock(pd->pdev);
+	device_unlock(&pd->pdev->dev);
 	return rc;
 }
 
