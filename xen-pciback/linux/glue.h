@@ -86,6 +86,7 @@ void pcibk_pdev_put(struct pcibk_pdev *pd);
 
 /* sysfs.c */
 extern const struct attribute_group *pcibk_drv_groups[];
+extern const struct attribute_group *pcibk_dev_groups[];
 
 /* xenbus.c */
 int pcibk_xenbus_register(void);

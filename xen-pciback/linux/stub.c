@@ -287,6 +287,7 @@ static struct pci_driver pcibk_pci_driver = {
 	.probe = pcibk_pci_probe,
 	.remove = pcibk_pci_remove,
 	.groups = pcibk_drv_groups,
+	.dev_groups = pcibk_dev_groups,
 	/* AER forwarding (§12.2) is a follow-up: .err_handler. */
 };
 

@@ -259,15 +259,30 @@ static int pcibk_quirk_add(struct pcibk_dev *d, void *arg)
 	return pcibk_cfg_quirk_add(d, q->reg, q->size, q->mask);
 }
 
+static int pcibk_quirk_del(struct pcibk_dev *d, void *arg)
+{
+	const struct pcibk_quirk_spec *q = ((struct pcibk_quirk_arg *)arg)->q;
+
+	return pcibk_cfg_quirk_del(d, q->reg, q->size);
+}
+
+/*
+ * "DDDD:BB:SS.F-REG:SIZE:MASK" adds a quirk; the same with a leading '-'
+ * removes it (quirks stay until removed or unbind: docs/config-space.md).
+ */
 static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			    size_t count)
 {
 	struct pcibk_quirk_spec q;
 	struct pcibk_quirk_arg arg = { .q = &q };
 	struct pcibk_pdev *pd;
+	const char *p = skip_spaces(buf);
+	bool del = *p == '-';
 	int rc;
 
-	rc = pcibk_quirk_parse(buf, count, &q);
+	if (del)
+		p++;
+	rc = pcibk_quirk_parse(p, count - (size_t)(p - buf), &q);
 	if (rc) {
 		pr_warn("quirks: cannot parse \"%.*s\"\n", pcibk_txt_len(buf), buf);
 		return rc;
@@ -278,10 +293,10 @@ static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			q.seg, q.bus, PCI_SLOT(q.devfn), PCI_FUNC(q.devfn));
 		return -ENODEV;
 	}
-	rc = pcibk_with_dev(pd, pcibk_quirk_add, &arg);
+	rc = pcibk_with_dev(pd, del ? pcibk_quirk_del : pcibk_quirk_add, &arg);
 	if (rc)
-		dev_warn(&pd->pdev->dev, "quirks: cannot add %.*s: %d\n",
-			 pcibk_txt_len(buf), buf, rc);
+		dev_warn(&pd->pdev->dev, "quirks: cannot %s %.*s: %d\n",
+			 del ? "remove" : "add", pcibk_txt_len(buf), buf, rc);
 	pcibk_pdev_put(pd);
 	return rc ?: count;
 }
@@ -317,9 +332,73 @@ static ssize_t quirks_show(struct device_driver *drv, char *buf)
 static DRIVER_ATTR_RW(quirks);
 
 /*
- * The INTx helper's irq_handlers and irq_handler_state (§9, §12.1) and
- * do_flr belong to a follow-up; they join this list.
+ * do_flr (§9): libxl writes a BDF here before and after assignment. A
+ * function no guest holds is reset and brought back to its golden state;
+ * one a guest holds is refused (-EBUSY), since resetting it under the
+ * guest would break its driver.
  */
+static int pcibk_flr(struct pcibk_pdev *pd)
+{
+	const struct pcibk_host_ops *ops = &pcibk_linux_host_ops;
+	struct pci_dev *pdev = pd->pdev;
+	int rc;
+
+	device_lock(&pdev->dev);
+	if (pd->removed || !pd->core) {
+		rc = -ENODEV;
+		goto out;
+	}
+	if (pd->be) {
+		rc = -EBUSY;
+		goto out;
+	}
+	rc = ops->reset(pdev);
+	if (rc == -ENOTTY) {
+		/* No reset method: the golden state is all we can give back. */
+		dev_info(&pdev->dev, "do_flr: no reset method; restoring the saved state only\n");
+		rc = 0;
+	}
+	if (!rc) {
+		ops->restore_golden(pdev);
+		pcibk_dev_quiesce(pd->core);
+		pcibk_cfg_reset(pd->core);
+	} else {
+		rc = -EIO;
+	}
+out:
+	device_unlock(&pdev->dev);
+	return rc;
+}
+
+static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
+			    size_t count)
+{
+	struct pcibk_pdev *pd;
+	struct pcibk_bdf s;
+	int rc;
+
+	rc = pcibk_parse("do_flr", buf, count, &s);
+	if (rc)
+		return rc;
+	if (s.slot == PCIBK_BDF_ANY || s.func == PCIBK_BDF_ANY) {
+		pr_warn("do_flr: wildcards are not accepted\n");
+		return -EINVAL;
+	}
+	pd = pcibk_get(s.seg, s.bus, PCI_DEVFN(s.slot, s.func));
+	if (!pd) {
+		pr_warn("do_flr: %04lx:%02lx:%02lx.%ld is not seized by pciback\n",
+			s.seg, s.bus, s.slot, s.func);
+		return -ENODEV;
+	}
+	rc = pcibk_flr(pd);
+	if (rc)
+		dev_warn(&pd->pdev->dev, "do_flr: %d\n", rc);
+	pcibk_pdev_put(pd);
+	return rc ?: count;
+}
+static DRIVER_ATTR_WO(do_flr);
+
+/* The INTx helper's irq_handlers and irq_handler_state (§9, §12.1) join this list. */
 static struct attribute *pcibk_drv_attrs[] = {
 	&driver_attr_new_slot.attr,
 	&driver_attr_remove_slot.attr,
@@ -327,6 +406,7 @@ static struct attribute *pcibk_drv_attrs[] = {
 	&driver_attr_quirks.attr,
 	&driver_attr_permissive.attr,
 	&driver_attr_allow_interrupt_control.attr,
+	&driver_attr_do_flr.attr,
 	NULL,
 };
 
@@ -336,5 +416,55 @@ static const struct attribute_group pcibk_drv_group = {
 
 const struct attribute_group *pcibk_drv_groups[] = {
 	&pcibk_drv_group,
+	NULL,
+};
+
+/*
+ * Per-device files for administrators and pcibackctl: the request and
+ * error counters and the denied config writes. The driver core removes
+ * them before remove() runs, so drvdata is valid here; the device lock
+ * must not be taken (remove holds it while it waits for readers).
+ * pcibk_mutex keeps the claiming guest, whose domid is printed, alive.
+ */
+static ssize_t pcibk_dev_show(struct device *dev, char *buf,
+			      int (*show)(const struct pcibk_dev *d, char *buf,
+					  size_t len))
+{
+	struct pcibk_pdev *pd = dev_get_drvdata(dev);
+	int n = 0;
+
+	mutex_lock(&pcibk_mutex);
+	if (pd && pd->core && !pd->removed)
+		n = show(pd->core, buf, PAGE_SIZE);
+	mutex_unlock(&pcibk_mutex);
+	return n;
+}
+
+static ssize_t pciback_stats_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return pcibk_dev_show(dev, buf, pcibk_dev_stats_show);
+}
+static DEVICE_ATTR_RO(pciback_stats);
+
+static ssize_t pciback_denied_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return pcibk_dev_show(dev, buf, pcibk_cfg_denied_show);
+}
+static DEVICE_ATTR_RO(pciback_denied);
+
+static struct attribute *pcibk_dev_attrs[] = {
+	&dev_attr_pciback_stats.attr,
+	&dev_attr_pciback_denied.attr,
+	NULL,
+};
+
+static const struct attribute_group pcibk_dev_group = {
+	.attrs = pcibk_dev_attrs,
+};
+
+const struct attribute_group *pcibk_dev_groups[] = {
+	&pcibk_dev_group,
 	NULL,
 };
