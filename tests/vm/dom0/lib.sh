@@ -135,7 +135,7 @@ guest_start() {
 		type = "pv"
 		kernel = "$P/guest/vmlinuz"
 		ramdisk = "$P/guest/initrd.cpio.gz"
-		extra = "console=hvc0"
+		extra = "console=hvc0 loglevel=4"
 		memory = $GUEST_MEM
 		vcpus = 1
 		pci = [ $pci ]
