@@ -758,53 +758,38 @@ static void *s_parent_bridge(void *hdev)
 	return D(hdev)->parent;
 }
 
+/* Everything but MSI: shared by the two tables below. */
+#define SIM_BASE_OPS						\
+	.get_info = s_get_info,					\
+	.get_res = s_get_res,					\
+	.cfg_read = s_cfg_read,					\
+	.cfg_write = s_cfg_write,				\
+	.pf_command = s_pf_command,				\
+	.enable_device = s_enable_device,			\
+	.disable_device = s_disable_device,			\
+	.is_enabled = s_is_enabled,				\
+	.set_master = s_set_master,				\
+	.set_mwi = s_set_mwi,					\
+	.clear_mwi = s_clear_mwi,				\
+	.intx = s_intx,						\
+	.irq_to_pirq = s_irq_to_pirq,				\
+	.register_owner = s_register_owner,			\
+	.unregister_owner = s_unregister_owner,			\
+	.reset = s_reset,					\
+	.restore_golden = s_restore_golden,			\
+	.set_power_state = s_set_power_state,			\
+	.intx_helper = s_intx_helper,				\
+	.parent_bridge = s_parent_bridge
+
 const struct pcibk_host_ops sim_ops = {
-	.get_info = s_get_info,
-	.get_res = s_get_res,
-	.cfg_read = s_cfg_read,
-	.cfg_write = s_cfg_write,
-	.pf_command = s_pf_command,
-	.enable_device = s_enable_device,
-	.disable_device = s_disable_device,
-	.is_enabled = s_is_enabled,
-	.set_master = s_set_master,
-	.set_mwi = s_set_mwi,
-	.clear_mwi = s_clear_mwi,
-	.intx = s_intx,
+	SIM_BASE_OPS,
 	.enable_msi = s_enable_msi,
 	.disable_msi = s_disable_msi,
 	.enable_msix = s_enable_msix,
 	.disable_msix = s_disable_msix,
-	.irq_to_pirq = s_irq_to_pirq,
-	.register_owner = s_register_owner,
-	.unregister_owner = s_unregister_owner,
-	.reset = s_reset,
-	.restore_golden = s_restore_golden,
-	.set_power_state = s_set_power_state,
-	.intx_helper = s_intx_helper,
-	.parent_bridge = s_parent_bridge,
 };
 
 /* A kernel built without MSI support: no MSI ops at all. */
 const struct pcibk_host_ops sim_ops_nomsi = {
-	.get_info = s_get_info,
-	.get_res = s_get_res,
-	.cfg_read = s_cfg_read,
-	.cfg_write = s_cfg_write,
-	.pf_command = s_pf_command,
-	.enable_device = s_enable_device,
-	.disable_device = s_disable_device,
-	.is_enabled = s_is_enabled,
-	.set_master = s_set_master,
-	.set_mwi = s_set_mwi,
-	.clear_mwi = s_clear_mwi,
-	.intx = s_intx,
-	.irq_to_pirq = s_irq_to_pirq,
-	.register_owner = s_register_owner,
-	.unregister_owner = s_unregister_owner,
-	.reset = s_reset,
-	.restore_golden = s_restore_golden,
-	.set_power_state = s_set_power_state,
-	.intx_helper = s_intx_helper,
-	.parent_bridge = s_parent_bridge,
+	SIM_BASE_OPS,
 };
