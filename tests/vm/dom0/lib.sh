@@ -34,10 +34,27 @@ result() { msg "RESULT $*"; }
 
 # check NAME CMD...: PASS if CMD succeeds; on failure its output (kept in
 # $WORK/last.out) goes to the serial log and its last line into the detail.
+# run_once_more CMD...: run CMD, output to $WORK/last.out; when it fails
+# because a helper process crashed (QEMU 7.2 TCG occasionally makes a
+# user-space process of dom0 or of a guest segfault, whatever it runs),
+# note it and run CMD once more.  Any other failure is final.
+run_once_more() {
+	local rc=0
+	"$@" >"$WORK/last.out" 2>&1 || rc=$?
+	[ $rc = 0 ] && return 0
+	if [ $rc = 139 ] || grep -qE 'Segmentation fault|Illegal instruction|Bus error' "$WORK/last.out"; then
+		note "retrying after a crashed helper process (rc $rc): $*"
+		sed 's/^/[crashed] /' "$WORK/last.out" | tail -n 10
+		rc=0
+		"$@" >"$WORK/last.out" 2>&1 || rc=$?
+	fi
+	return $rc
+}
+
 check() {
 	local name=$1
 	shift
-	if "$@" >"$WORK/last.out" 2>&1; then
+	if run_once_more "$@"; then
 		result PASS "$name"
 		return 0
 	fi
@@ -51,7 +68,7 @@ check() {
 check_known() {
 	local name=$1 reason=$2
 	shift 2
-	if "$@" >"$WORK/last.out" 2>&1; then
+	if run_once_more "$@"; then
 		result PASS "$name"
 		return 0
 	fi
