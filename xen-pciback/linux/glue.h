@@ -63,6 +63,9 @@ extern bool pcibk_passthrough;
 extern struct workqueue_struct *pcibk_wq;
 extern const struct pcibk_host_ops pcibk_linux_host_ops;
 
+/* aer.c */
+void pcibk_aer_ring_wake(struct pcibk_backend *be);
+
 /* host.c */
 void pcibk_host_physdev_msix(struct pci_dev *pdev, bool prepare);
 

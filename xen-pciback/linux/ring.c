@@ -42,10 +42,7 @@ static void pcibk_ring_kick(void *ctx)
 
 static void pcibk_ring_aer_wake(void *ctx)
 {
-	/*
-	 * AER forwarding (§12.2) is a follow-up: nothing sets
-	 * PCIBK_RING_AER_PENDING yet, so this is never called.
-	 */
+	pcibk_aer_ring_wake(ctx);
 }
 
 static const struct pcibk_ring_ops pcibk_ring_ops = {
