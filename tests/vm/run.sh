@@ -71,9 +71,11 @@ main() {
 	# The payload copies the images: make it before another run may rebuild them.
 	prepare_run "$mode"
 	flock -u 8
-	# QEMU runs are serialized machine-wide (per repository), whatever VM_BUILD.
-	mkdir -p "$REPO_ROOT/build"
-	exec 9>"${VM_QEMU_LOCK:-$REPO_ROOT/build/.vm-qemu.lock}"
+	# QEMU runs are serialized machine-wide, whatever the clone or VM_BUILD:
+	# two TCG machines on a small host starve each other until guests time out.
+	local lock=${VM_QEMU_LOCK:-/run/lock/pcibk-vm-qemu.lock}
+	mkdir -p "$(dirname "$lock")"
+	exec 9>"$lock"
 	if ! flock -n 9; then
 		info "waiting for another harness run (QEMU) to finish"
 		flock 9
