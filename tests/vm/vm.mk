@@ -17,7 +17,8 @@ VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' 
 	$(if $(VM_SMP),VM_SMP='$(VM_SMP)')
 
 .PHONY: vmtest demo vm-images vm-clean vm-shellcheck
-vmtest:
+# pcibackctl is built first: the payload carries it for its scenario.
+vmtest: pcibackctl
 	+$(VM_ENV) BACKEND='$(or $(BACKEND),intree)' $(VM_RUN) vmtest
 
 demo:

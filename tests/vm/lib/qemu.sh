@@ -29,6 +29,12 @@ make_payload() {
 	cp "$VM_BUILD/vmlinuz" "$p/guest/vmlinuz"
 	cp "$VM_BUILD/guest-initrd.cpio.gz" "$p/guest/initrd.cpio.gz"
 	[ -d "$VM_EXTRA" ] && cp -a "$VM_EXTRA/." "$p/extra/"
+	# The administrator's tool, built on the host (same Debian release and
+	# Xen libraries as dom0) by the make targets; its scenario needs it.
+	if [ -x "$REPO_ROOT/build/opt/tools/pcibackctl" ]; then
+		mkdir -p "$p/tools"
+		cp "$REPO_ROOT/build/opt/tools/pcibackctl" "$p/tools/"
+	fi
 	if [ "$BACKEND" = ours ]; then
 		cp "$OUR_KO" "$p/xen-pciback.ko"
 	fi
