@@ -38,11 +38,18 @@ static const char usage[] =
 "\n"
 "Exit status: 0 ok, 1 anomalies or timeouts seen, 2 usage or setup error.\n";
 
+/*
+ * Consecutive timeouts after which a phase stops: the backend has stopped
+ * answering, and more requests would only cost 2 s each.
+ */
+#define STALL_AFTER	5
+
 struct ctx {
 	struct probe_front *f;
 	struct probe_dev devs[PROBE_MAX_DEVS];
 	unsigned int ndevs;
 	int verbose;
+	bool stalled;			/* a phase saw STALL_AFTER timeouts */
 };
 
 static bool is_cmd(const char *s)
@@ -105,6 +112,7 @@ static int cmd_replay(struct ctx *c, const char *file)
 	struct probe_reply rep;
 	char err[256];
 	FILE *fp = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	unsigned int timeouts = 0, row = 0;
 	int i, n;
 
 	if (!fp) {
@@ -125,7 +133,16 @@ static int cmd_replay(struct ctx *c, const char *file)
 		}
 		probe_send(c->f, &reqs[i], &rep);
 		print_reply(reqs[i].line, &reqs[i], &rep);
+		timeouts += rep.timeout;
+		row = rep.timeout ? row + 1 : 0;
+		if (row >= STALL_AFTER) {
+			printf("replay: stalled: %u timeouts in a row\n", row);
+			c->stalled = true;
+			i++;
+			break;
+		}
 	}
+	printf("replay: %d of %d requests sent, %u timeouts\n", i, n, timeouts);
 	free(reqs);
 	return 0;
 }
@@ -133,8 +150,29 @@ static int cmd_replay(struct ctx *c, const char *file)
 /* ---------------------------------------------------------------- fuzz */
 
 struct fuzz_tally {
-	unsigned long sent, hostile, storms, by_cmd[12], by_err[8];
+	unsigned long sent, hostile, storms, timeouts, by_cmd[12], by_err[8];
 };
+
+/* The last requests sent, to show what came before a timeout. */
+#define FUZZ_HIST	8
+
+struct fuzz_hist {
+	struct probe_req r[FUZZ_HIST];
+	bool hostile[FUZZ_HIST];
+	unsigned long n;
+};
+
+static void hist_show(const struct fuzz_hist *h)
+{
+	unsigned long i = h->n > FUZZ_HIST ? h->n - FUZZ_HIST : 0;
+	char s[160];
+
+	for (; i < h->n; i++) {
+		probe_req_str(&h->r[i % FUZZ_HIST], s, sizeof(s));
+		printf("fuzz:   #%lu %s%s\n", i + 1, s,
+		       h->hostile[i % FUZZ_HIST] ? " (rewritten while pending)" : "");
+	}
+}
 
 static void random_req(struct ctx *c, uint64_t *rng, struct probe_req *r)
 {
@@ -214,18 +252,27 @@ static void tally(struct fuzz_tally *t, const struct probe_req *r,
 static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
 {
 	uint64_t rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+	static struct fuzz_hist h;
 	struct fuzz_tally t;
 	struct probe_req r, prev;
 	struct probe_reply rep;
-	time_t end = time(NULL) + (time_t)secs;
-	unsigned int i;
+	time_t t0 = time(NULL), end = t0 + (time_t)secs, next = t0 + 10;
+	unsigned int i, row = 0;
+	bool hostile;
 
 	memset(&t, 0, sizeof(t));
 	memset(&prev, 0, sizeof(prev));
+	memset(&h, 0, sizeof(h));
 	printf("fuzz: %lu s, seed %#llx, %u device(s)\n", secs,
 	       (unsigned long long)rng, c->ndevs);
 	while (time(NULL) < end) {
 		uint64_t x = probe_rand(&rng);
+
+		if (time(NULL) >= next) {
+			next += 10;
+			printf("fuzz: after %lld s: %lu requests, %lu timeouts\n",
+			       (long long)(time(NULL) - t0), t.sent, t.timeouts);
+		}
 
 		if (x % 100 < 3) {
 			probe_storm(c->f, 1 + (unsigned int)(x >> 8) % 256);
@@ -239,7 +286,10 @@ static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
 			random_req(c, &rng, &r);
 		}
 		r.line = 1;
-		if ((x >> 32) % 8 == 0) {
+		hostile = (x >> 32) % 8 == 0;
+		h.r[h.n % FUZZ_HIST] = r;
+		h.hostile[h.n++ % FUZZ_HIST] = hostile;
+		if (hostile) {
 			probe_send_hostile(c->f, &r, &rep, &rng);
 			t.hostile++;
 		} else {
@@ -249,9 +299,25 @@ static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
 		if (c->verbose > 1)
 			print_reply((unsigned int)t.sent, &r, &rep);
 		prev = r;
+		if (!rep.timeout) {
+			row = 0;
+			continue;
+		}
+		/* As it happens: the requests just before it tell the cause. */
+		if (++t.timeouts <= 3 || row + 1 == STALL_AFTER) {
+			printf("fuzz: timeout of request #%lu, the last ones sent:\n",
+			       t.sent);
+			hist_show(&h);
+		}
+		if (++row >= STALL_AFTER) {
+			printf("fuzz: stalled: %u timeouts in a row after %lld s, stopping\n",
+			       row, (long long)(time(NULL) - t0));
+			c->stalled = true;
+			break;
+		}
 	}
 	/* Leave the devices as a guest driver would: interrupts off. */
-	for (i = 0; i < c->ndevs; i++) {
+	for (i = 0; i < c->ndevs && !c->stalled; i++) {
 		memset(&r, 0, sizeof(r));
 		r.domain = c->devs[i].domain;
 		r.bus = c->devs[i].bus;
@@ -261,8 +327,10 @@ static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
 		r.cmd = PROBE_DISABLE_MSI;
 		probe_send(c->f, &r, &rep);
 	}
-	printf("fuzz: %lu requests (%lu with page rewrites), %lu storms, %.0f req/s\n",
-	       t.sent, t.hostile, t.storms, (double)t.sent / (double)(secs ? secs : 1));
+	secs = (unsigned long)(time(NULL) - t0);
+	printf("fuzz: %lu requests (%lu with page rewrites), %lu storms, %lu timeouts, %.0f req/s\n",
+	       t.sent, t.hostile, t.storms, t.timeouts,
+	       (double)t.sent / (double)(secs ? secs : 1));
 	printf("fuzz: by command:");
 	for (i = 0; i < 12; i++)
 		if (t.by_cmd[i])
@@ -285,17 +353,24 @@ static int measure(struct ctx *c, const struct probe_req *r, unsigned long n,
 	double *s = calloc(n, sizeof(*s));
 	struct probe_reply rep;
 	struct probe_stats st;
-	unsigned long i, ok = 0;
+	unsigned long i, ok = 0, row = 0;
 	int32_t err = 0;
 
 	if (!s)
 		return 2;
-	for (i = 0; i < 16; i++)	/* warm up */
-		probe_send(c->f, r, &rep);
-	for (i = 0; i < n; i++) {
-		if (!probe_send(c->f, r, &rep))
+	for (i = 0; i < 16 + n && row < STALL_AFTER; i++) {
+		if (probe_send(c->f, r, &rep)) {
+			row++;
+			continue;
+		}
+		row = 0;
+		if (i >= 16)		/* the first ones warm up */
 			s[ok++] = rep.usec;
 		err = rep.err;
+	}
+	if (row >= STALL_AFTER) {
+		printf("latency %s: stalled: %lu timeouts in a row\n", what, row);
+		c->stalled = true;
 	}
 	if (!probe_stats(s, ok, &st))
 		printf("latency %-26s n=%zu err=%d  min %.1f  median %.1f  p99 %.1f  max %.1f us\n",
@@ -347,7 +422,7 @@ static int run(struct ctx *c, int argc, char **argv, int i)
 {
 	int rc = 0;
 
-	while (i < argc && !rc) {
+	while (i < argc && !rc && !c->stalled) {
 		const char *cmd = argv[i++];
 
 		if (!strcmp(cmd, "devices")) {
@@ -401,6 +476,8 @@ int main(int argc, char **argv)
 	unsigned long bad;
 	int i, rc;
 
+	/* Results as they come, also when stdout is a console or a file. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&c, 0, sizeof(c));
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -451,7 +528,13 @@ int main(int argc, char **argv)
 	printf("anomalies: %lu changed request, %lu vector past nr, %lu outside op, %lu late reply, %lu bad vector; %lu timeouts\n",
 	       an->changed_request, an->vector_beyond_nr, an->outside_op,
 	       an->late_reply, an->bad_vector, an->timeouts);
+	if (c.stalled)
+		printf("stalled: the backend stopped answering; later commands skipped\n");
+	if (c.verbose)
+		fprintf(stderr, "pcibk-probe: disconnecting\n");
 	probe_disconnect(c.f);
+	if (c.verbose)
+		fprintf(stderr, "pcibk-probe: disconnected\n");
 	if (!rc && (bad || an->timeouts))
 		rc = 1;
 	return rc;

@@ -35,14 +35,15 @@ CHECK_BINS	+= $(SAN_DIR)/tools/pcibk-probe-tests
 # make probe-vmtest [BACKEND=intree|ours] [PROBE_FUZZ_SECONDS=N]
 # Runs only the probe scenario (plus set-up and log checks): a guest without
 # xen-pcifront, the NIC hot-plugged, pcibk-probe replay/latency/fuzz in it.
-# Waits while another QEMU harness run is going. Results: the RESULT lines,
+# Waits while another QEMU harness run is going (pgrep -x cannot see it:
+# a process name is cut at 15 characters). Results: the RESULT lines,
 # and build/vm/logs/vmtest-<backend>/probe-<backend>.txt.
 PROBE_VM_EXTRA	= $(BUILD)/probe-vm/extra-$(or $(BACKEND),intree)
 PROBE_VM_BUILD	:= $(or $(VM_BUILD),build/vm)
 
 .PHONY: probe-vmtest
 probe-vmtest: $(OPT_DIR)/tools/pcibk-probe.static
-	@while pgrep -x qemu-system-x86_64 >/dev/null && [ -z "$(PROBE_NOWAIT)" ]; do \
+	@while pgrep -f "^qemu-system-x86_64 " >/dev/null && [ -z "$(PROBE_NOWAIT)" ]; do \
 		echo "probe-vmtest: another QEMU run is going, waiting"; sleep 30; done
 	@[ -d $(PROBE_VM_BUILD)/pkg/lib/modules ] || $(MAKE) --no-print-directory vm-images
 	rm -rf $(PROBE_VM_EXTRA)
@@ -53,6 +54,6 @@ probe-vmtest: $(OPT_DIR)/tools/pcibk-probe.static
 		f=$$(find $(PROBE_VM_BUILD)/pkg/lib/modules -name $$m.ko | head -n 1); \
 		if [ -n "$$f" ]; then cp "$$f" $(PROBE_VM_EXTRA)/; \
 		else echo "probe-vmtest: $$m.ko not found in the guest kernel"; fi; done
-	PROBE_FUZZ_SECONDS=$(or $(PROBE_FUZZ_SECONDS),120) $(MAKE) --no-print-directory \
-		vmtest VM_EXTRA=$(PROBE_VM_EXTRA) VM_SCENARIOS=probe \
-		BACKEND=$(or $(BACKEND),intree)
+	$(MAKE) --no-print-directory vmtest VM_EXTRA=$(PROBE_VM_EXTRA) VM_SCENARIOS=probe \
+		VM_VARS="$(VM_VARS) PROBE_FUZZ_SECONDS=$(or $(PROBE_FUZZ_SECONDS),120)" \
+		VM_TIMEOUT=$(or $(VM_TIMEOUT),1500) BACKEND=$(or $(BACKEND),intree)
