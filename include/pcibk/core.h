@@ -61,9 +61,11 @@ struct pcibk_dev {
 	bool permissive;
 	bool allow_intctl;
 	bool intx_wanted;
-	bool isr_on;
-	bool ack;
+	bool isr_on;			/* shown as on/off; admin may toggle */
+	bool ack;			/* the helper claims interrupts */
+	bool intx_installed;		/* the host holds the helper's irq */
 	unsigned long intx_handled;
+	char intx_name[32];		/* the host's name for the helper's irq */
 
 	struct pcibk_cfg *cfg;		/* virtual config space (cfg.c) */
 	struct pcibk_dev_stats stats;
@@ -85,6 +87,16 @@ u8 pcibk_dev_find_cap(struct pcibk_dev *d, u8 id);
 /* Add the INTx helper if wanted and allowed, remove it otherwise. */
 void pcibk_dev_intx_update(struct pcibk_dev *d);
 
+/* Interrupts claimed between two "is the line still shared?" queries. */
+#define PCIBK_INTX_CHECK_EVERY	1000
+/*
+ * The helper's handler (§12.1), from the host's interrupt handler: true
+ * if the interrupt is claimed. Any context; never sleeps.
+ */
+bool pcibk_dev_intx_irq(struct pcibk_dev *d);
+/* irq_handler_state (§9): toggle isr_on; turning it on sets ack too. */
+void pcibk_dev_intx_toggle(struct pcibk_dev *d);
+
 /* ---- counters as text (stats.c) ---- */
 
 /* "msix", "msi", "intx" or "none": the mode the guest set up. */
@@ -95,6 +107,19 @@ const char *pcibk_dev_mode(const struct pcibk_dev *d);
  * intx_handled, denied_total. Like scnprintf: at most len - 1 characters.
  */
 int pcibk_dev_stats_show(const struct pcibk_dev *d, char *buf, size_t len);
+/*
+ * One irq_handlers line (§9): "DDDD:BB:DD.F:on|off:ack|not ack" + "ing:"
+ * + the handled count. Like scnprintf.
+ */
+int pcibk_dev_intx_show(const struct pcibk_dev *d, char *buf, size_t len);
+/*
+ * The event counters of one guest's backend instance (its ring) as
+ * "ring_<name> N" lines: events, spurious, ops, eoi, double_events,
+ * requeues. NULL prints zeros. Like scnprintf.
+ */
+struct pcibk_ring_stats;
+int pcibk_ring_stats_show(const struct pcibk_ring_stats *s, char *buf,
+			  size_t len);
 
 /* ---- virtual topologies (topo.c) ---- */
 

@@ -98,8 +98,18 @@ struct pcibk_host_ops {
 	int (*restore_golden)(void *hdev);
 	int (*set_power_state)(void *hdev, int state);
 
-	/* The shared-INTx helper (PROTOCOL.md §12.1); optional. */
+	/*
+	 * The shared-INTx helper (PROTOCOL.md §12.1); optional. Install
+	 * requests info.irq (shared) with a handler that calls
+	 * pcibk_dev_intx_irq(); remove frees it. Called only to change state.
+	 */
 	int (*intx_helper)(void *hdev, bool install);
+	/*
+	 * True if no other domain is bound to the device's INTx line (Xen's
+	 * xen_test_irq_shared(), despite its name). Optional; interrupt
+	 * context.
+	 */
+	bool (*intx_exclusive)(void *hdev);
 
 	/* Topology: the host handle of the parent bridge, or NULL. */
 	void *(*parent_bridge)(void *hdev);

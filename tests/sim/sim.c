@@ -753,6 +753,14 @@ static int s_intx_helper(void *hdev, bool install)
 	return 0;
 }
 
+static bool s_intx_exclusive(void *hdev)
+{
+	struct sim_dev *d = D(hdev);
+
+	d->exclusive_queries++;
+	return !d->line_shared;
+}
+
 static void *s_parent_bridge(void *hdev)
 {
 	return D(hdev)->parent;
@@ -779,6 +787,7 @@ static void *s_parent_bridge(void *hdev)
 	.restore_golden = s_restore_golden,			\
 	.set_power_state = s_set_power_state,			\
 	.intx_helper = s_intx_helper,				\
+	.intx_exclusive = s_intx_exclusive,			\
 	.parent_bridge = s_parent_bridge
 
 const struct pcibk_host_ops sim_ops = {

@@ -66,6 +66,8 @@ struct sim_dev {
 	int owner;		/* registered owner domid, -1 none */
 	int owner_steals;
 	bool helper_on;
+	bool line_shared;	/* another domain is bound to the INTx line */
+	unsigned long exclusive_queries;
 	int power_state;
 
 	/* Counters for tests. */

@@ -95,20 +95,56 @@ void pcibk_dev_intx_update(struct pcibk_dev *d)
 {
 	if (!d->ops->intx_helper)
 		return;
-	if (d->intx_wanted && !d->isr_on) {
+	if (d->intx_wanted) {
+		/*
+		 * Keyed on what the host holds, not on isr_on, which the
+		 * administrator may have toggled (irq_handler_state).
+		 */
+		if (d->intx_installed)
+			return;
 		/* Never installed while MSI or MSI-X is on (§12.1). */
 		if (d->info.hdr_type || !d->info.irq || d->msi_enabled ||
 		    d->msix_enabled)
 			return;
 		if (d->ops->intx_helper(d->hdev, true))
 			return;
+		d->intx_installed = true;
 		d->isr_on = true;
 		d->ack = true;
-	} else if (!d->intx_wanted && d->isr_on) {
-		d->ops->intx_helper(d->hdev, false);
+	} else if (d->intx_installed || d->isr_on) {
+		if (d->intx_installed)
+			d->ops->intx_helper(d->hdev, false);
+		d->intx_installed = false;
 		d->isr_on = false;
 		d->ack = false;
 	}
+}
+
+bool pcibk_dev_intx_irq(struct pcibk_dev *d)
+{
+	if (!d->isr_on || !d->ack)
+		return false;
+	d->intx_handled++;
+	/*
+	 * Once in a while, ask whether anybody else is on the line: if the
+	 * passed-through function has it to itself, claiming its interrupts
+	 * in dom0 only hides a storm from the kernel's "nobody cared".
+	 */
+	if (!(d->intx_handled % PCIBK_INTX_CHECK_EVERY) &&
+	    d->ops->intx_exclusive && d->ops->intx_exclusive(d->hdev)) {
+		pcibk_info_rl("xen-pciback[%s] IRQ line is not shared with other domains. Turning ISR off\n",
+			      d->name);
+		d->ack = false;
+	}
+	return true;
+}
+
+void pcibk_dev_intx_toggle(struct pcibk_dev *d)
+{
+	/* §9: the irq itself is neither requested nor freed here. */
+	d->isr_on = !d->isr_on;
+	if (d->isr_on)
+		d->ack = true;
 }
 
 void pcibk_dev_quiesce(struct pcibk_dev *d)

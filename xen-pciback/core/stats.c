@@ -73,3 +73,40 @@ int pcibk_dev_stats_show(const struct pcibk_dev *d, char *buf, size_t len)
 	at = put(buf, len, at, "denied_total", NULL, pcibk_cfg_denied_total(d));
 	return at;
 }
+
+int pcibk_dev_intx_show(const struct pcibk_dev *d, char *buf, size_t len)
+{
+	int n;
+
+	if (!len)
+		return 0;
+	/* §9's "%s:%s:%sing:%ld", upstream's format, with the BDF as name. */
+	n = pcibk_snprintf(buf, len, "%s:%s:%sing:%ld\n", d->name,
+			   d->isr_on ? "on" : "off",
+			   d->ack ? "ack" : "not ack", (long)d->intx_handled);
+	if (n < 0) {
+		buf[0] = 0;
+		return 0;
+	}
+	return (size_t)n >= len ? (int)len - 1 : n;
+}
+
+int pcibk_ring_stats_show(const struct pcibk_ring_stats *s, char *buf,
+			  size_t len)
+{
+	static const struct pcibk_ring_stats zero;
+	int at = 0;
+
+	if (!len)
+		return 0;
+	buf[0] = 0;
+	if (!s)
+		s = &zero;
+	at = put(buf, len, at, "ring", "events", s->events);
+	at = put(buf, len, at, "ring", "spurious", s->spurious);
+	at = put(buf, len, at, "ring", "ops", s->ops);
+	at = put(buf, len, at, "ring", "eoi", s->eoi);
+	at = put(buf, len, at, "ring", "double_events", s->double_events);
+	at = put(buf, len, at, "ring", "requeues", s->requeues);
+	return at;
+}

@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
+#include <linux/interrupt.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <xen/events.h>
@@ -264,6 +265,61 @@ static int pcibk_host_set_power_state(void *hdev, int state)
 	return pci_set_power_state(hdev, (__force pci_power_t)state);
 }
 
+static struct pcibk_dev *pcibk_host_core(struct pci_dev *pdev)
+{
+	struct pcibk_pdev *pd = pci_get_drvdata(pdev);
+
+	return pd ? pd->core : NULL;
+}
+
+static irqreturn_t pcibk_host_intx_isr(int irq, void *data)
+{
+	return pcibk_dev_intx_irq(data) ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/*
+ * The shared-INTx helper (§12.1) on the irq cached at bind (info.irq):
+ * pdev->irq is the MSI irq while MSI is on, the INTx line does not move.
+ * The core calls this only to change state, from an op or a detach
+ * (process context); a guest can make it happen at will, hence the
+ * rate limit.
+ */
+static int pcibk_host_intx_helper(void *hdev, bool install)
+{
+	struct pci_dev *pdev = hdev;
+	struct pcibk_dev *d = pcibk_host_core(pdev);
+	int rc;
+
+	if (!d || d->info.irq <= 0)
+		return -ENODEV;
+	if (!install) {
+		free_irq(d->info.irq, d);
+		dev_dbg(&pdev->dev, "INTx helper removed from irq %d\n",
+			d->info.irq);
+		return 0;
+	}
+	/* /proc/interrupts keeps pointing at the name: it lives in d. */
+	snprintf(d->intx_name, sizeof(d->intx_name), "xen-pciback[%s]",
+		 pci_name(pdev));
+	rc = request_irq(d->info.irq, pcibk_host_intx_isr, IRQF_SHARED,
+			 d->intx_name, d);
+	if (rc) {
+		dev_warn_ratelimited(&pdev->dev, "cannot install the INTx helper on irq %d: %d\n",
+				     d->info.irq, rc);
+		return rc;
+	}
+	dev_dbg(&pdev->dev, "INTx helper installed on irq %d\n", d->info.irq);
+	return 0;
+}
+
+/* Interrupt context. xen_test_irq_shared() is nonzero when NOT shared. */
+static bool pcibk_host_intx_exclusive(void *hdev)
+{
+	struct pcibk_dev *d = pcibk_host_core(hdev);
+
+	return d && xen_test_irq_shared(d->info.irq);
+}
+
 static void *pcibk_host_parent_bridge(void *hdev)
 {
 	struct pci_dev *pdev = hdev;
@@ -313,6 +369,7 @@ const struct pcibk_host_ops pcibk_linux_host_ops = {
 	.reset = pcibk_host_reset,
 	.restore_golden = pcibk_host_restore_golden,
 	.set_power_state = pcibk_host_set_power_state,
-	/* The shared-INTx helper (§12.1) is a follow-up: .intx_helper. */
+	.intx_helper = pcibk_host_intx_helper,
+	.intx_exclusive = pcibk_host_intx_exclusive,
 	.parent_bridge = pcibk_host_parent_bridge,
 };

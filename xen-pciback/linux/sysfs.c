@@ -246,22 +246,16 @@ static ssize_t allow_interrupt_control_show(struct device_driver *drv,
 }
 static DRIVER_ATTR_RW(allow_interrupt_control);
 
-struct pcibk_quirk_arg {
-	const struct pcibk_quirk_spec *q;
-	char *buf;
-	size_t len;
-};
-
 static int pcibk_quirk_add(struct pcibk_dev *d, void *arg)
 {
-	const struct pcibk_quirk_spec *q = ((struct pcibk_quirk_arg *)arg)->q;
+	const struct pcibk_quirk_spec *q = arg;
 
 	return pcibk_cfg_quirk_add(d, q->reg, q->size, q->mask);
 }
 
 static int pcibk_quirk_del(struct pcibk_dev *d, void *arg)
 {
-	const struct pcibk_quirk_spec *q = ((struct pcibk_quirk_arg *)arg)->q;
+	const struct pcibk_quirk_spec *q = arg;
 
 	return pcibk_cfg_quirk_del(d, q->reg, q->size);
 }
@@ -274,7 +268,6 @@ static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			    size_t count)
 {
 	struct pcibk_quirk_spec q;
-	struct pcibk_quirk_arg arg = { .q = &q };
 	struct pcibk_pdev *pd;
 	const char *p = skip_spaces(buf);
 	bool del = *p == '-';
@@ -293,7 +286,7 @@ static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			q.seg, q.bus, PCI_SLOT(q.devfn), PCI_FUNC(q.devfn));
 		return -ENODEV;
 	}
-	rc = pcibk_with_dev(pd, del ? pcibk_quirk_del : pcibk_quirk_add, &arg);
+	rc = pcibk_with_dev(pd, del ? pcibk_quirk_del : pcibk_quirk_add, &q);
 	if (rc)
 		dev_warn(&pd->pdev->dev, "quirks: cannot %s %.*s: %d\n",
 			 del ? "remove" : "add", pcibk_txt_len(buf), buf, rc);
@@ -301,16 +294,25 @@ static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 	return rc ?: count;
 }
 
-static int pcibk_quirk_show(struct pcibk_dev *d, void *arg)
-{
-	struct pcibk_quirk_arg *a = arg;
+struct pcibk_show_arg {
+	int (*show)(const struct pcibk_dev *d, char *buf, size_t len);
+	char *buf;
+	size_t len;
+};
 
-	return pcibk_cfg_quirks_show(d, a->buf, a->len);
+static int pcibk_show_one(struct pcibk_dev *d, void *arg)
+{
+	struct pcibk_show_arg *a = arg;
+
+	return a->show(d, a->buf, a->len);
 }
 
-static ssize_t quirks_show(struct device_driver *drv, char *buf)
+/* Concatenate show() of every bound function, within one page. */
+static ssize_t pcibk_show_each(char *buf,
+			       int (*show)(const struct pcibk_dev *d,
+					   char *buf, size_t len))
 {
-	struct pcibk_quirk_arg arg;
+	struct pcibk_show_arg arg = { .show = show };
 	struct pcibk_pdev **arr;
 	unsigned int nr, i;
 	ssize_t len = 0;
@@ -322,12 +324,17 @@ static ssize_t quirks_show(struct device_driver *drv, char *buf)
 	for (i = 0; i < nr && len < PAGE_SIZE - 1; i++) {
 		arg.buf = buf + len;
 		arg.len = PAGE_SIZE - len;
-		n = pcibk_with_dev(arr[i], pcibk_quirk_show, &arg);
+		n = pcibk_with_dev(arr[i], pcibk_show_one, &arg);
 		if (n > 0)
 			len += n;
 	}
 	pcibk_snapshot_put(arr, nr);
 	return len;
+}
+
+static ssize_t quirks_show(struct device_driver *drv, char *buf)
+{
+	return pcibk_show_each(buf, pcibk_cfg_quirks_show);
 }
 static DRIVER_ATTR_RW(quirks);
 
@@ -362,6 +369,7 @@ static int pcibk_flr(struct pcibk_pdev *pd)
 		ops->restore_golden(pdev);
 		pcibk_dev_quiesce(pd->core);
 		pcibk_cfg_reset(pd->core);
+		dev_info(&pdev->dev, "do_flr: reset, saved state restored\n");
 	} else {
 		rc = -EIO;
 	}
@@ -398,7 +406,57 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 }
 static DRIVER_ATTR_WO(do_flr);
 
-/* The INTx helper's irq_handlers and irq_handler_state (§9, §12.1) join this list. */
+/* One line per bound function (§9): "DDDD:BB:DD.F:on:acking:1234". */
+static ssize_t irq_handlers_show(struct device_driver *drv, char *buf)
+{
+	return pcibk_show_each(buf, pcibk_dev_intx_show);
+}
+static DRIVER_ATTR_RO(irq_handlers);
+
+static int pcibk_intx_toggle(struct pcibk_dev *d, void *arg)
+{
+	pcibk_dev_intx_toggle(d);
+	*(bool *)arg = d->isr_on;
+	return 0;
+}
+
+/*
+ * Toggle the INTx helper's isr_on (§9): the administrator's switch for a
+ * helper that claims too much or too little. The irq is neither
+ * requested nor freed: the helper follows the guest's decoding.
+ */
+static ssize_t irq_handler_state_store(struct device_driver *drv,
+				       const char *buf, size_t count)
+{
+	struct pcibk_pdev *pd = NULL;
+	struct pcibk_bdf s;
+	bool on = false;
+	int rc;
+
+	rc = pcibk_parse("irq_handler_state", buf, count, &s);
+	if (rc)
+		return rc;
+	if (s.slot != PCIBK_BDF_ANY && s.func != PCIBK_BDF_ANY)
+		pd = pcibk_get(s.seg, s.bus, PCI_DEVFN(s.slot, s.func));
+	if (!pd) {
+		pr_warn("irq_handler_state: %.*s is not seized by pciback\n",
+			pcibk_txt_len(buf), buf);
+		return -ENOENT;
+	}
+	rc = pcibk_with_dev(pd, pcibk_intx_toggle, &on);
+	if (rc) {
+		dev_warn(&pd->pdev->dev, "irq_handler_state: no per-device state: %d\n",
+			 rc);
+		rc = -ENOENT;
+	} else {
+		dev_info(&pd->pdev->dev, "irq_handler_state: INTx helper %s\n",
+			 on ? "on (acking)" : "off");
+	}
+	pcibk_pdev_put(pd);
+	return rc ?: count;
+}
+static DRIVER_ATTR_WO(irq_handler_state);
+
 static struct attribute *pcibk_drv_attrs[] = {
 	&driver_attr_new_slot.attr,
 	&driver_attr_remove_slot.attr,
@@ -407,6 +465,8 @@ static struct attribute *pcibk_drv_attrs[] = {
 	&driver_attr_permissive.attr,
 	&driver_attr_allow_interrupt_control.attr,
 	&driver_attr_do_flr.attr,
+	&driver_attr_irq_handlers.attr,
+	&driver_attr_irq_handler_state.attr,
 	NULL,
 };
 
@@ -440,10 +500,25 @@ static ssize_t pcibk_dev_show(struct device *dev, char *buf,
 	return n;
 }
 
+/*
+ * The device's counters, then those of the backend instance (the ring)
+ * of the guest that holds it: events, spurious events... (zeros when no
+ * guest holds it). pcibk_mutex keeps that instance alive.
+ */
 static ssize_t pciback_stats_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	return pcibk_dev_show(dev, buf, pcibk_dev_stats_show);
+	struct pcibk_pdev *pd = dev_get_drvdata(dev);
+	int n = 0;
+
+	mutex_lock(&pcibk_mutex);
+	if (pd && pd->core && !pd->removed) {
+		n = pcibk_dev_stats_show(pd->core, buf, PAGE_SIZE);
+		n += pcibk_ring_stats_show(pd->be ? &pd->be->ring.stats : NULL,
+					   buf + n, PAGE_SIZE - n);
+	}
+	mutex_unlock(&pcibk_mutex);
+	return n;
 }
 static DEVICE_ATTR_RO(pciback_stats);
 
