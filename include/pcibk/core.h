@@ -212,9 +212,20 @@ enum {
 
 #define PCIBK_AER_TIMEOUT_MS	300000
 
+/* What pcibk_aer_ops.wait saw. */
+enum pcibk_aer_wait {
+	PCIBK_AER_ANSWERED,	/* _XEN_PCIB_active is clear */
+	PCIBK_AER_TIMEOUT,	/* still set after timeout_ms */
+	/*
+	 * The ring was disconnected or the device left the guest's topology
+	 * meanwhile: the page may be gone, so nothing may touch it.
+	 */
+	PCIBK_AER_GONE,
+};
+
 struct pcibk_aer_ops {
-	/* Wait until the frontend clears _XEN_PCIB_active; false on timeout. */
-	bool (*wait)(void *ctx, unsigned int timeout_ms);
+	/* Wait until the frontend clears _XEN_PCIB_active. */
+	enum pcibk_aer_wait (*wait)(void *ctx, unsigned int timeout_ms);
 	/* Write aerState = aerfail and log (§12.2 "fail the guest"). */
 	void (*fail_guest)(void *ctx);
 };
@@ -224,7 +235,8 @@ int pcibk_aer_default(u32 cmd);
 /*
  * Forward one stage (cmd 6-9) for d to its guest's frontend; r is NULL
  * when no ring is attached. Returns the pci_ers_result to give the host.
- * Only one AER request per guest at a time: the caller serialises.
+ * Only one AER request per guest at a time: the caller serialises. A
+ * device that is no longer in its guest's topology counts as unassigned.
  */
 int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
 		      u32 state, const struct pcibk_aer_ops *ops, void *ctx);

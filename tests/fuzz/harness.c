@@ -462,22 +462,28 @@ static void fault(struct fz *f)
 /* How the guest answers the AER request being waited for. */
 static u8 aer_how;
 static u32 aer_answer;
+static bool aer_gone;
 
-static bool aer_wait(void *ctx, unsigned int timeout_ms)
+static enum pcibk_aer_wait aer_wait(void *ctx, unsigned int timeout_ms)
 {
 	struct fz *f = ctx;
 
 	FZ_ASSERT(timeout_ms == PCIBK_AER_TIMEOUT_MS, "AER timeout %u", timeout_ms);
 	FZ_ASSERT(f->pg->page[0] & (1u << _XEN_PCIB_active),
 		  "AER wait without the request posted");
+	if ((aer_how & 9) == 9) {
+		/* The frontend went away meanwhile: the page is not the core's. */
+		aer_gone = true;
+		return PCIBK_AER_GONE;
+	}
 	if (aer_how & 1)
-		return false;		/* the guest never answers */
+		return PCIBK_AER_TIMEOUT;	/* the guest never answers */
 	/* The guest answers (anything), clears the bit and notifies. */
 	pcibk_sh_write32(f->pg->page, PCIBK_SH_AER_ERR, aer_answer);
 	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
 	if (aer_how & 2)
 		ring_event(f);
-	return true;
+	return PCIBK_AER_ANSWERED;
 }
 
 static unsigned long aer_fails;
@@ -499,6 +505,7 @@ static void aer(struct fz *f, u8 what)
 	struct fz_dev *fd = &f->dev[fz_u8(&f->in) % f->ndev];
 	u32 cmd = XEN_PCI_OP_aer_detected + fz_u8(&f->in) % 4;
 	u32 state = what & 8 ? fz_u32(&f->in) : 1u + what % 3u;
+	unsigned long fails;
 	int res;
 
 	aer_how = fz_u8(&f->in);
@@ -509,8 +516,15 @@ static void aer(struct fz *f, u8 what)
 		pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
 	else
 		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
+	aer_gone = false;
+	fails = aer_fails;
 	res = pcibk_aer_forward(what & 32 ? NULL : &f->ring, fd->d, cmd, state,
 				&fake_aer_ops, f);
+	if (aer_gone) {
+		/* Nobody left to fail; the harness takes the page back. */
+		FZ_ASSERT(aer_fails == fails, "AER: guest failed after it went away");
+		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+	}
 	FZ_ASSERT(res >= PCIBK_ERS_NONE && res <= PCIBK_ERS_NO_AER_DRIVER,
 		  "AER result %d", res);
 	FZ_ASSERT(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring.flags),

@@ -9,6 +9,7 @@ struct aer_rig {
 	struct fix f;
 	struct pcibk_ring r;
 	int answer;		/* what the frontend writes; -1: never answers */
+	bool gone;		/* the wait sees the ring or device go away */
 	unsigned int waits, fails, notifies, eois;
 	unsigned int timeout_seen;
 	u32 seen_cmd, seen_err, seen_dom, seen_bus, seen_devfn;
@@ -48,7 +49,7 @@ static u32 rd(struct aer_rig *g, unsigned int off)
 	return v;
 }
 
-static bool a_wait(void *ctx, unsigned int timeout_ms)
+static enum pcibk_aer_wait a_wait(void *ctx, unsigned int timeout_ms)
 {
 	struct aer_rig *g = ctx;
 	u32 v;
@@ -61,12 +62,14 @@ static bool a_wait(void *ctx, unsigned int timeout_ms)
 	g->seen_dom = rd(g, PCIBK_SH_AER_DOMAIN);
 	g->seen_bus = rd(g, PCIBK_SH_AER_BUS);
 	g->seen_devfn = rd(g, PCIBK_SH_AER_DEVFN);
+	if (g->gone)
+		return PCIBK_AER_GONE;
 	if (g->answer < 0)
-		return false;
+		return PCIBK_AER_TIMEOUT;
 	v = (u32)g->answer;
 	memcpy(g->f.pg->page + PCIBK_SH_AER_ERR, &v, 4);
 	pcibk_sh_clear_flag(g->f.pg->page, _XEN_PCIB_active);
-	return true;
+	return PCIBK_AER_ANSWERED;
 }
 
 static void a_fail(void *ctx)
@@ -246,4 +249,49 @@ TEST(aer_defaults)
 	CHECK_EQ(pcibk_aer_default(XEN_PCI_OP_aer_mmio), PCIBK_ERS_RECOVERED);
 	CHECK_EQ(pcibk_aer_default(XEN_PCI_OP_aer_slotreset), PCIBK_ERS_RECOVERED);
 	CHECK_EQ(pcibk_aer_default(XEN_PCI_OP_aer_resume), PCIBK_ERS_RECOVERED);
+}
+
+/* The ring went away while waiting: default, no guest failed, no EOI. */
+TEST(aer_gone_during_wait)
+{
+	struct aer_rig g;
+	unsigned long logs = sim_log_lines;
+
+	rig(&g, true, PCIBK_ERS_NONE);
+	g.gone = true;
+	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.r.flags);
+	CHECK_EQ(pcibk_aer_forward(&g.r, g.f.d[0], XEN_PCI_OP_aer_detected, 2, &aops, &g),
+		 PCIBK_ERS_CAN_RECOVER);
+	/* The page was left alone after the wait (it may be unmapped). */
+	CHECK(pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIB_active));
+	CHECK_EQ(rd(&g, PCIBK_SH_AER_ERR), 2);
+	CHECK_EQ(pcibk_aer_forward(&g.r, g.f.d[0], XEN_PCI_OP_aer_slotreset, 1, &aops, &g),
+		 PCIBK_ERS_RECOVERED);
+	CHECK_EQ(g.fails, 0);
+	CHECK_EQ(g.waits, 2);
+	CHECK_EQ(g.eois, 1);		/* only the one owed when posting */
+	CHECK(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &g.r.flags));
+	CHECK_EQ(sim_log_lines, logs + 2);
+	CHECK(strstr(sim_log_last, "went away") != NULL);
+	fix_fini(&g.f);
+}
+
+/* Out of the topology (unplug in progress): not posted, guest not failed. */
+TEST(aer_device_leaving_topology)
+{
+	struct aer_rig g;
+
+	rig(&g, true, PCIBK_ERS_NONE);
+	pcibk_topo_del(&g.f.g.topo, g.f.d[1]);
+	CHECK_EQ(pcibk_aer_forward(&g.r, g.f.d[1], XEN_PCI_OP_aer_detected, 2, &aops, &g),
+		 PCIBK_ERS_CAN_RECOVER);
+	CHECK_EQ(g.waits, 0);
+	CHECK_EQ(g.fails, 0);
+	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIB_active));
+	/* The other device is still served. */
+	CHECK_EQ(pcibk_aer_forward(&g.r, g.f.d[0], XEN_PCI_OP_aer_detected, 2, &aops, &g),
+		 PCIBK_ERS_NONE);
+	CHECK_EQ(g.waits, 1);
+	pcibk_dev_detach(g.f.d[1]);	/* the detach that was under way */
+	fix_fini(&g.f);
 }

@@ -40,10 +40,13 @@ int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
 		      u32 state, const struct pcibk_aer_ops *ops, void *ctx)
 {
 	int def = pcibk_aer_default(cmd), res;
-	bool answered;
+	enum pcibk_aer_wait w;
 	u32 err;
 
-	if (!d->guest) {
+	/* Left the topology: an unplug or teardown is detaching it. */
+	if (!d->guest ||
+	    pcibk_topo_find_host(&d->guest->topo, d->info.seg, d->info.bus,
+				 d->info.devfn) != d) {
 		pcibk_info_rl("%s: AER: device is not found/assigned\n", d->name);
 		return def;
 	}
@@ -61,16 +64,27 @@ int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
 	}
 
 	post(r, d, cmd, state);
-	answered = ops->wait(ctx, PCIBK_AER_TIMEOUT_MS);
+	w = ops->wait(ctx, PCIBK_AER_TIMEOUT_MS);
 	pcibk_clear_bit(PCIBK_RING_AER_PENDING, &r->flags);
+	if (w == PCIBK_AER_GONE) {
+		/*
+		 * The frontend disconnected or the device is being detached:
+		 * the page may already be unmapped, and the guest no longer
+		 * has the device, so there is nobody to fail.
+		 */
+		pcibk_info_rl("%s: AER: guest went away during the request\n",
+			      d->name);
+		return def;
+	}
 	/* Nobody else will EOI for an event that woke us (B4). */
 	if (!pcibk_test_bit(PCIBK_RING_INFLIGHT, &r->flags) &&
 	    pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
 		r->stats.eoi++;
 		r->ops->eoi(r->ctx, false);
 	}
-	if (!answered) {
-		pcibk_err("%s: pcifront aer process not responding!\n", d->name);
+	if (w != PCIBK_AER_ANSWERED) {
+		pcibk_err_rl("%s: pcifront aer process not responding!\n",
+			     d->name);
 		pcibk_sh_clear_flag(r->sh, _XEN_PCIB_active);
 		return def;
 	}

@@ -6,6 +6,8 @@
  * Locks, outermost first:
  *   backend->state_lock  xenbus handlers of one guest (xenbus.c)
  *   device lock          device_lock(), or held by the driver core
+ *                        and by the PCI core around error handlers
+ *   PCIBK_AER_BUSY       bit lock: one AER request per guest (aer.c)
  *   backend->op_lock     the guest's mutex: ops, topology (B14)
  *   pcibk_mutex          seize list, bound functions, claims (stub.c)
  * A path never takes a lock listed above one it already holds. In
@@ -56,6 +58,7 @@ struct pcibk_backend {
 	bool ring_ready;		/* under op_lock */
 	void *sh;			/* mapped shared page */
 	int irq;			/* event channel irq, 0 if unbound */
+	unsigned long aer_flags;	/* PCIBK_AER_* bits (aer.c) */
 };
 
 extern struct mutex pcibk_mutex;
@@ -64,6 +67,7 @@ extern struct workqueue_struct *pcibk_wq;
 extern const struct pcibk_host_ops pcibk_linux_host_ops;
 
 /* aer.c */
+extern const struct pci_error_handlers pcibk_err_handlers;
 void pcibk_aer_ring_wake(struct pcibk_backend *be);
 
 /* host.c */

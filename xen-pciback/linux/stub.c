@@ -288,7 +288,7 @@ static struct pci_driver pcibk_pci_driver = {
 	.remove = pcibk_pci_remove,
 	.groups = pcibk_drv_groups,
 	.dev_groups = pcibk_dev_groups,
-	/* AER forwarding (§12.2) is a follow-up: .err_handler. */
+	.err_handler = &pcibk_err_handlers,	/* §12.2, aer.c */
 };
 
 /* §11.5: a PF lost its driver; let go of its unassigned VFs we hold. */
