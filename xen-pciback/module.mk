@@ -4,6 +4,8 @@
 # The kernel module (xen-pciback/README.md), included by the top-level
 # Makefile.
 #   make module         build xen-pciback/xen-pciback.ko against KDIR
+#                       (DEBUG=1: with the core's self-checks at load,
+#                       CONFIG_XEN_PCIBK_DEBUG; also for module-check)
 #   make module-check   W=1 with warnings as errors, sparse (C=2) and
 #                       checkpatch over the project's kernel files
 #   make module-clean   remove the kernel build products
@@ -19,8 +21,9 @@ PCIBK_KFILES	= $(sort $(wildcard xen-pciback/core/*.c xen-pciback/linux/*.c \
 # Shell prologue: sets $kdir, from KDIR or derived.
 PCIBK_KDIR	= kdir='$(KDIR)'; \
 		  if [ -z "$$kdir" ]; then kdir=$$(sh xen-pciback/scripts/kdir.sh) || exit 1; fi;
+PCIBK_DEBUG_Y	:= $(if $(filter 1 y yes,$(DEBUG)),CONFIG_XEN_PCIBK_DEBUG=y)
 PCIBK_KMAKE	= $(MAKE) --no-print-directory -C "$$kdir" M=$(PCIBK_MOD_DIR) \
-		  CONFIG_XEN_PCIBK=m
+		  CONFIG_XEN_PCIBK=m $(PCIBK_DEBUG_Y)
 
 .PHONY: module module-check module-clean module-build-check module-checkpatch
 module:

@@ -12,6 +12,7 @@
 #include <xen/xen.h>
 
 #include <pcibk/cfg.h>
+#include <pcibk/selftest.h>
 
 #include "glue.h"
 
@@ -31,10 +32,35 @@ MODULE_PARM_DESC(permissive,
 
 struct workqueue_struct *pcibk_wq;
 
+/*
+ * Debug builds only: the core's self-checks, before anything is
+ * registered, so that a core that is wrong for this kernel never meets
+ * a device or a guest.
+ */
+static int __init pcibk_init_selftest(void)
+{
+	unsigned int passed, failed;
+	int rc;
+
+	if (!IS_ENABLED(CONFIG_XEN_PCIBK_DEBUG))
+		return 0;
+	rc = pcibk_selftest(&passed, &failed);
+	if (rc) {
+		pr_err("self-checks: %u passed, %u failed (%d): not loading\n",
+		       passed, failed, rc);
+		return rc;
+	}
+	pr_info("self-checks: %u passed, %u failed\n", passed, failed);
+	return 0;
+}
+
 static int __init pcibk_init(void)
 {
 	int rc;
 
+	rc = pcibk_init_selftest();
+	if (rc)
+		return rc;
 	if (!xen_initial_domain())
 		return -ENODEV;
 
