@@ -142,7 +142,7 @@ assignable_add() { timeout 60 xl pci-assignable-add "$1"; }
 GUEST_MEM=${GUEST_MEM:-256}
 
 # guest_start NAME BDF...: create a PV guest with these devices and wait
-# until its agent answers.
+# until its agent answers.  GUEST_EXTRA: more guest kernel arguments.
 guest_start() {
 	local name=$1 pci='' b
 	shift
@@ -152,7 +152,7 @@ guest_start() {
 		type = "pv"
 		kernel = "$P/guest/vmlinuz"
 		ramdisk = "$P/guest/initrd.cpio.gz"
-		extra = "console=hvc0 loglevel=4"
+		extra = "console=hvc0 loglevel=4${GUEST_EXTRA:+ $GUEST_EXTRA}"
 		memory = $GUEST_MEM
 		vcpus = 1
 		pci = [ $pci ]
