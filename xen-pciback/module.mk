@@ -9,6 +9,11 @@
 #   make module-check   W=1 with warnings as errors, sparse (C=2) and
 #                       checkpatch over the project's kernel files
 #   make module-clean   remove the kernel build products
+#   make dkms-install   install the module with DKMS for KVER (default: the
+#                       running kernel), as root: /usr/src/xen-pciback-<ver>/,
+#                       dkms add, build, install (older versions removed)
+#   make dkms-uninstall remove every DKMS version of it
+#   make dkms-version   print <ver> (PCIBK_VERSION overrides it)
 # KDIR defaults to the headers of the ABI Debian's current
 # linux-image-amd64 depends on (installed with apt-get when missing).
 
@@ -25,7 +30,8 @@ PCIBK_DEBUG_Y	:= $(if $(filter 1 y yes,$(DEBUG)),CONFIG_XEN_PCIBK_DEBUG=y)
 PCIBK_KMAKE	= $(MAKE) --no-print-directory -C "$$kdir" M=$(PCIBK_MOD_DIR) \
 		  CONFIG_XEN_PCIBK=m $(PCIBK_DEBUG_Y)
 
-.PHONY: module module-check module-clean module-build-check module-checkpatch
+.PHONY: module module-check module-clean module-build-check module-checkpatch \
+	dkms-install dkms-uninstall dkms-version
 module:
 	@$(PCIBK_KDIR) $(PCIBK_KMAKE) modules
 
@@ -55,3 +61,46 @@ module-checkpatch:
 
 module-clean:
 	@$(PCIBK_KDIR) $(PCIBK_KMAKE) clean
+
+# ---- DKMS (README.md "Install with DKMS", dkms.conf) ----
+# The version names /usr/src/xen-pciback-<ver>/ and DKMS's registry entry:
+# the commit, marked when the tree has local changes.
+PCIBK_VERSION	?= $(shell v=$$(git describe --always --dirty=.dirty 2>/dev/null) && \
+		   echo "0.1+g$$v" || echo 0.1)
+KVER		?= $(shell uname -r)
+# Shell: remove every DKMS version of the module and its source tree.
+PCIBK_DKMS_RM	= for v in $$(dkms status -m xen-pciback 2>/dev/null | \
+		  sed -n 's|^xen-pciback/\([^,: ]*\)[,:].*|\1|p' | sort -u); do \
+		  echo "dkms: removing xen-pciback/$$v"; \
+		  dkms remove -m xen-pciback -v "$$v" --all >/dev/null || exit 1; \
+		  rm -rf "/usr/src/xen-pciback-$$v"; done;
+
+dkms-version:
+	@echo '$(PCIBK_VERSION)'
+
+dkms-install:
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-install: run as root"; exit 1; }
+	@bash tests/deps.sh dkms make 'linux-headers-$(KVER)'
+	@set -e; ver='$(PCIBK_VERSION)'; src="/usr/src/xen-pciback-$$ver"; \
+	$(PCIBK_DKMS_RM) \
+	rm -rf "$$src"; mkdir -p "$$src/core" "$$src/linux" "$$src/include/pcibk"; \
+	cp xen-pciback/Kbuild xen-pciback/Kconfig "$$src/"; \
+	cp xen-pciback/core/*.c "$$src/core/"; \
+	cp xen-pciback/linux/*.c xen-pciback/linux/*.h "$$src/linux/"; \
+	cp include/pcibk/*.h "$$src/include/pcibk/"; \
+	sed "s|@PCIBK_VERSION@|$$ver|" dkms.conf >"$$src/dkms.conf"; \
+	dkms add -m xen-pciback -v "$$ver"; \
+	dkms build -m xen-pciback -v "$$ver" -k '$(KVER)'; \
+	dkms install -m xen-pciback -v "$$ver" -k '$(KVER)'; \
+	ko=$$(modinfo -k '$(KVER)' -n xen-pciback); \
+	case $$ko in */updates/dkms/*) ;; \
+	*) echo "dkms-install: modprobe would load $$ko, not the DKMS module"; exit 1 ;; \
+	esac; \
+	echo "dkms-install: xen-pciback/$$ver for $(KVER): modprobe xen-pciback loads $$ko"
+
+dkms-uninstall:
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-uninstall: run as root"; exit 1; }
+	@command -v dkms >/dev/null || { echo "dkms-uninstall: dkms is not installed"; exit 0; }
+	@$(PCIBK_DKMS_RM) \
+	echo "dkms-uninstall: done; modprobe xen-pciback loads" \
+		"$$(modinfo -k '$(KVER)' -n xen-pciback 2>/dev/null || echo nothing)"

@@ -108,5 +108,11 @@ module_init(pcibk_init);
 module_exit(pcibk_exit);
 
 MODULE_DESCRIPTION("Xen PCI backend (pcibk)");
+/*
+ * The release (dkms.conf's versions are "<this>+g<commit>"). Having a
+ * version also makes modpost record a srcversion, the hash of the sources
+ * by which a loaded module is matched to a build (tests/vm 72-dkms.sh).
+ */
+MODULE_VERSION("0.1");
 MODULE_LICENSE("GPL");
 MODULE_ALIAS("xen-backend:pci");
