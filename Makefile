@@ -11,6 +11,7 @@
 #   make check      install build deps if missing, build with ASan+UBSan,
 #                   run every test; ends with "N passed, N failed"
 #   make bench-core op-engine throughput over the simulated host
+#   make bench      bench-core and fuzz exec/s in one table (BENCHMARKS.md)
 
 BUILD		?= build
 CC		?= cc
@@ -84,3 +85,5 @@ clean:
 -include tests/fuzz/fuzz.mk
 -include tools/tools.mk
 -include tools/pcibackctl/pcibackctl.mk
+-include tests/bench/bench.mk
+-include tests/vm/bench/vmbench.mk

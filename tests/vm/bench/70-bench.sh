@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# "make vmbench": the in-tree xen-pciback and ours, alternating in one
+# dom0 on the same devices (runner.sh keeps the in-tree module when
+# PCIBK_BENCH is set). Each round runs, for each backend in turn (the
+# order flips every round):
+#   guest BA, stock xen-pcifront, the NIC assigned:
+#     P1  cfgread: 4-byte preads of the NIC's sysfs config file, median us
+#     P2  guest kernel log: "Creating PCI Frontend Bus" (connected) to the
+#         first "claiming resource" (the 256-devfn scan done), ms
+#   guest PR, no pcifront, nvme hot-plugged, pcibk-probe:
+#     conf_read round trip and the null round trip (absent devfn), median us
+#     P3  enable_msix with 1, 32 and 64 vectors, median of 3, us
+# Raw figures go to bench-raw.txt in the log directory, one line each:
+#   R ROUND BACKEND METRIC VALUE
+# tests/vm/bench/report.sh turns them into the table.
+# shellcheck shell=bash
+
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+BENCH_READS=${BENCH_READS:-2000}
+BENCH_LAT=${BENCH_LAT:-1000}
+BENCH_OUT=$WORK/logs/bench-raw.txt
+
+bench_rec() {
+	[ -n "$4" ] || return 0
+	echo "R $1 $2 $3 $4" >>"$BENCH_OUT"
+	info "bench: round $1 $2 $3 $4"
+}
+
+# bench_use BACKEND: no guest left, the other backend unloaded, this one
+# loaded and the two devices bound to it again.
+bench_use() {
+	local g b
+	for g in BA PR; do guest_alive "$g" && guest_destroy "$g" >/dev/null 2>&1; done
+	if backend_loaded; then
+		rmmod xen_pciback || return 1
+	fi
+	case $1 in
+	ours) insmod "$P/xen-pciback.ko" || return 1 ;;
+	*) modprobe xen-pciback || return 1 ;;
+	esac
+	for b in "$NIC_BDF" "$NVME_BDF"; do
+		assignable_add "$b" || return 1
+		is_on_pciback "$b" || return 1
+	done
+	echo "$1 loaded: $(grep '^xen_pciback ' /proc/modules)"
+}
+
+# Guest PR of pcibk-probe's scenario (shipped in the extra directory):
+# created without PCI devices, passthrough enabled for the hot-plug; its
+# guest hook removes xen-pcifront there.
+eval "$(sed -n '/^probe_guest_start() {/,/^}/p' "$P/extra/60-probe.sh")"
+
+# Seconds of a kernel log line's timestamp, for the first line matching RE.
+bench_ts() {
+	awk -v re="$1" '$0 ~ re && match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+		s = substr($0, 2, RLENGTH - 2); gsub(/ /, "", s); print s; exit }' "$2"
+}
+
+# The median of the numbers on standard input (mawk has no sort).
+bench_median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# bench_pcifront ROUND BACKEND: P1 and P2.
+bench_pcifront() {
+	local r=$1 b=$2 out dm c e
+	check "bench.$r.$b.guest-start" guest_start BA "$NIC_BDF" || return 1
+	check "bench.$r.$b.nic-driver" gx BA "wait_drv $NIC_ID e1000e 60" || return 1
+	sleep 2
+	out=$(gx BA "/extra/cfgread /sys/bus/pci/devices/\$(bdf_of $NIC_ID)/config $BENCH_READS")
+	echo "$out"
+	bench_rec "$r" "$b" P1 "$(echo "$out" | sed -n 's/^cfgread .* median \([0-9.]*\) .*/\1/p')"
+	bench_rec "$r" "$b" P1mean "$(echo "$out" | sed -n 's/^cfgread .* mean \([0-9.]*\) .*/\1/p')"
+	dm=$WORK/logs/bench-$r-$b.dmesg
+	GX_TIMEOUT=30 gx BA "dmesg | sed 's/^/|/'" | sed -n 's/^|//p' >"$dm"
+	c=$(bench_ts 'pcifront pci-0: Creating PCI Frontend Bus' "$dm")
+	e=$(bench_ts 'pcifront pci-0: claiming resource' "$dm")
+	if [ -n "$c" ] && [ -n "$e" ]; then
+		bench_rec "$r" "$b" P2 "$(awk -v c="$c" -v e="$e" 'BEGIN { printf "%.1f", (e - c) * 1000 }')"
+	else
+		result FAIL "bench.$r.$b.p2" "no pcifront scan lines in the guest's kernel log"
+	fi
+	guest_destroy BA >/dev/null 2>&1
+}
+
+# bench_probe ROUND BACKEND: conf_read, null round trip, P3.
+bench_probe() {
+	local r=$1 b=$2 out n
+	check "bench.$r.$b.probe-guest" probe_guest_start || return 1
+	(sleep 3; timeout 120 xl pci-attach PR "$NVME_BDF") >>"$WORK/logs/bench-attach.txt" 2>&1 &
+	out=$WORK/logs/bench-$r-$b.probe
+	GX_TIMEOUT=300 gx PR "/extra/pcibk-probe --wait 90 latency --count $BENCH_LAT replay /extra/bench-msix.txt" >"$out" 2>&1
+	wait
+	grep -E '^latency|enable_msix|TIMEOUT|^anomalies' "$out"
+	bench_rec "$r" "$b" conf_read "$(sed -n 's/^latency .*(assigned) .* median \([0-9.]*\) .*/\1/p' "$out")"
+	bench_rec "$r" "$b" null "$(sed -n 's/^latency .*(absent) .* median \([0-9.]*\) .*/\1/p' "$out")"
+	for n in 1 32 64; do
+		bench_rec "$r" "$b" "P3.$n" "$(sed -n "s/.*enable_msix .* nr $n -> err 0 .*(\([0-9.]*\) us)\$/\1/p" "$out" | bench_median)"
+	done
+	guest_destroy PR >/dev/null 2>&1
+}
+
+: >"$BENCH_OUT"
+for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+	if ((round % 2)); then order="intree ours"; else order="ours intree"; fi
+	for b in $order; do
+		step "bench round $round: $b"
+		check "bench.$round.$b.load" bench_use "$b" || continue
+		bench_pcifront "$round" "$b"
+		bench_probe "$round" "$b"
+	done
+done
+# Leave dom0 as the set-up left it: our module, devices on pciback.
+check bench.restore bench_use ours

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# make vmbench [BENCH_ROUNDS=3] [BENCH_READS=2000] [BENCH_LAT=1000]
+# The in-tree xen-pciback and ours in one QEMU + Xen run, alternating on the
+# same devices (tests/vm/bench/70-bench.sh; BENCHMARKS.md). Waits for the
+# harness lock like any vmtest. Raw figures: bench-raw.txt in the run's log
+# directory (build/vm/logs/vmtest-ours-*); the table is printed at the end.
+
+VMBENCH_DIR	:= tests/vm/bench
+VMBENCH_EXTRA	:= $(BUILD)/vmbench/extra
+# The harness's output (its last "logs:" line names this run's log directory).
+VMBENCH_LOG	?= $(BUILD)/vmbench/vmtest.log
+
+$(OPT_DIR)/vmbench/cfgread: $(VMBENCH_DIR)/cfgread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT) -static -o $@ $<
+
+.PHONY: vmbench
+vmbench: $(OPT_DIR)/tools/pcibk-probe.static $(OPT_DIR)/vmbench/cfgread
+	@[ -d $(PROBE_VM_BUILD)/pkg/lib/modules ] || $(MAKE) --no-print-directory vm-images
+	rm -rf $(VMBENCH_EXTRA)
+	mkdir -p $(VMBENCH_EXTRA)
+	cp $(OPT_DIR)/tools/pcibk-probe.static $(VMBENCH_EXTRA)/pcibk-probe
+	cp $(OPT_DIR)/vmbench/cfgread $(VMBENCH_DIR)/70-bench.sh $(VMBENCH_DIR)/dom0-init.sh \
+		$(PROBE_DIR)/vm/guest-init.sh $(PROBE_DIR)/vm/60-probe.sh $(VMBENCH_EXTRA)/
+	cp $(VMBENCH_DIR)/msix.txt $(VMBENCH_EXTRA)/bench-msix.txt
+	@for m in xen-evtchn xen-gntalloc; do \
+		f=$$(find $(PROBE_VM_BUILD)/pkg/lib/modules -name $$m.ko | head -n 1); \
+		[ -n "$$f" ] && cp "$$f" $(VMBENCH_EXTRA)/; done; true
+	@mkdir -p $(dir $(VMBENCH_LOG))
+	-$(MAKE) --no-print-directory vmtest VM_EXTRA=$(VMBENCH_EXTRA) \
+		VM_SCENARIOS=bench BACKEND=ours VM_TIMEOUT=$(or $(VM_TIMEOUT),1500) \
+		VM_VARS='PCIBK_BENCH=1 BENCH_ROUNDS=$(or $(BENCH_ROUNDS),3) BENCH_READS=$(or $(BENCH_READS),2000) BENCH_LAT=$(or $(BENCH_LAT),1000) $(VM_VARS)' \
+		2>&1 | tee $(VMBENCH_LOG)
+	@d=$$(sed -n 's/.*logs: \(.*\) (serial\.log.*/\1/p' $(VMBENCH_LOG) | tail -n 1); \
+		echo "vmbench: raw figures in $$d/bench-raw.txt"; \
+		bash $(VMBENCH_DIR)/report.sh "$$d/bench-raw.txt"
