@@ -31,7 +31,8 @@ static bool cfg_access_ok(const struct pcibk_dev *d, s32 offset, s32 size)
 {
 	if (size != 1 && size != 2 && size != 4)
 		return false;
-	if (offset < 0 || offset % size)
+	/* size is 1, 2 or 4: a mask, not a division, on every request. */
+	if (offset < 0 || (offset & (size - 1)))
 		return false;
 	return (u32)offset + (u32)size <= d->info.cfg_size;
 }
