@@ -154,6 +154,8 @@ int pcibk_vaddr_format(const struct pcibk_vaddr *va, char *buf, size_t len);
 
 /* ---- the shared-page state machine (ring.c) ---- */
 
+struct pcibk_ring;
+
 struct pcibk_ring_ops {
 	void (*notify)(void *ctx);
 	void (*eoi)(void *ctx, bool spurious);
@@ -161,6 +163,14 @@ struct pcibk_ring_ops {
 	void (*kick)(void *ctx);
 	/* Wake whoever waits for the frontend's AER answer. */
 	void (*aer_wake)(void *ctx);
+	/*
+	 * Optional fast path (B3), called from pcibk_ring_event() for a
+	 * request that cannot sleep (a config read): if the glue can
+	 * exclude everything its guest lock excludes without sleeping, it
+	 * calls pcibk_ring_answer() under that exclusion and returns true;
+	 * false sends the request to the worker as usual.
+	 */
+	bool (*fast)(void *ctx, struct pcibk_ring *r);
 };
 
 enum {
@@ -168,6 +178,7 @@ enum {
 	PCIBK_RING_EOI_OWED,	/* an event has not been EOIed yet */
 	PCIBK_RING_AER_PENDING,	/* we posted an AER request */
 	PCIBK_RING_DOUBLE_LOGGED,
+	PCIBK_RING_FETCHED,	/* guest->req holds the slot's request */
 };
 
 struct pcibk_ring_stats {
@@ -177,6 +188,7 @@ struct pcibk_ring_stats {
 	u64 eoi;
 	u64 double_events;
 	u64 requeues;
+	u64 fast;		/* answered by ops->fast in the event handler */
 };
 
 struct pcibk_ring {
@@ -197,6 +209,8 @@ void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
 void pcibk_ring_event(struct pcibk_ring *r);
 /* B6-B12: the worker, with the guest's lock held. */
 void pcibk_ring_work(struct pcibk_ring *r);
+/* B7-B10 for the fetched request: only from ops->fast. */
+void pcibk_ring_answer(struct pcibk_ring *r);
 
 /* ---- AER forwarding (aer.c) ---- */
 
@@ -271,6 +285,7 @@ struct pcibk_guest {
 	struct pcibk_topo topo;
 	struct pcibk_guest_stats stats;
 	/* Scratch for one request; the guest's lock covers it. */
+	struct pcibk_req req;		/* the ring's request in flight */
 	struct pcibk_reply rep;
 	struct pcibk_msix_vec vecs[SH_INFO_MAX_VEC];
 };

@@ -13,6 +13,8 @@ struct rig {
 	s32 err_at_notify;
 	int repost;			/* requests to post from notify */
 	bool run_inline;		/* kick runs the worker at once */
+	unsigned int fast_calls;	/* ops->fast offered a request */
+	bool fast_refuse;		/* ops->fast: "the guest lock is held" */
 };
 
 static struct rig *cur;
@@ -65,13 +67,38 @@ static const struct pcibk_ring_ops rops = {
 	.aer_wake = r_aer_wake,
 };
 
-static void rig_init(struct rig *g)
+/* The glue's fast path: answer under its exclusion, or refuse. */
+static bool r_fast(void *ctx, struct pcibk_ring *r)
+{
+	struct rig *g = ctx;
+
+	g->fast_calls++;
+	if (g->fast_refuse)
+		return false;
+	pcibk_ring_answer(r);
+	return true;
+}
+
+static const struct pcibk_ring_ops rops_fast = {
+	.notify = r_notify,
+	.eoi = r_eoi,
+	.kick = r_kick,
+	.aer_wake = r_aer_wake,
+	.fast = r_fast,
+};
+
+static void rig_init_ops(struct rig *g, const struct pcibk_ring_ops *ops)
 {
 	memset(g, 0, sizeof(*g));
 	fix_init(&g->f, false);
 	fix_add(&g->f, fix_nic(g->f.h, 3, 0), true);
-	pcibk_ring_init(&g->r, g->f.pg->page, &g->f.g, &rops, g);
+	pcibk_ring_init(&g->r, g->f.pg->page, &g->f.g, ops, g);
 	cur = g;
+}
+
+static void rig_init(struct rig *g)
+{
+	rig_init_ops(g, &rops);
 }
 
 static void post(struct rig *g, u32 cmd, u32 devfn)
@@ -271,5 +298,98 @@ TEST(ring_worker_keeps_other_flag_bits)
 	pcibk_ring_work(&g.r);
 	CHECK(pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIB_AERHANDLER));
 	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
+	rig_fini(&g);
+}
+
+/* B3 fast path: a config read is answered in the event, one EOI, no kick. */
+TEST(ring_fast_conf_read_in_event)
+{
+	struct rig g;
+
+	rig_init_ops(&g, &rops_fast);
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	sim_page_arm(g.f.pg, false);
+	pcibk_ring_event(&g.r);
+	sim_page_disarm(g.f.pg);
+	CHECK_EQ(g.f.pg->double_reads, 0);
+	CHECK_EQ(g.f.pg->bad_writes, 0);
+	CHECK_EQ(g.fast_calls, 1);
+	CHECK_EQ(g.kicks, 0);
+	CHECK_EQ(g.notifies, 1);
+	CHECK(!g.active_at_notify);
+	CHECK_EQ(g.err_at_notify, 0);
+	CHECK_EQ(sim_page_value(g.f.pg), 0x10d38086);
+	CHECK_EQ(g.eoi_normal, 1);
+	CHECK_EQ(g.eoi_spurious, 0);
+	CHECK_EQ(g.r.stats.fast, 1);
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
+	/* the scan of absent devfns takes the same path: -1 (B7) */
+	post(&g, XEN_PCI_OP_conf_read, 0x10);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(sim_page_err(g.f.pg), XEN_PCI_ERR_dev_not_found);
+	CHECK_EQ(g.kicks, 0);
+	CHECK_EQ(g.eoi_normal, 2);
+	rig_fini(&g);
+}
+
+/*
+ * Refused (the guest lock is held): the worker answers the request the
+ * event handler fetched, without reading a byte of it again (B6).
+ */
+TEST(ring_fast_refused_worker_single_fetch)
+{
+	struct rig g;
+
+	rig_init_ops(&g, &rops_fast);
+	g.fast_refuse = true;
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	sim_page_arm(g.f.pg, true);	/* a second read would see garbage */
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.fast_calls, 1);
+	CHECK_EQ(g.kicks, 1);
+	CHECK_EQ(g.notifies, 0);
+	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 0);
+	pcibk_ring_work(&g.r);
+	sim_page_disarm(g.f.pg);
+	CHECK_EQ(g.f.pg->double_reads, 0);
+	CHECK_EQ(g.err_at_notify, 0);
+	CHECK_EQ(sim_page_value(g.f.pg), 0x10d38086);
+	CHECK_EQ(g.notifies, 1);
+	CHECK_EQ(g.eoi_normal, 1);
+	CHECK_EQ(g.r.stats.fast, 0);
+	/* the next request is fetched by the worker itself */
+	g.fast_refuse = false;
+	post(&g, XEN_PCI_OP_enable_msi, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.fast_calls, 1);	/* not offered: it may sleep */
+	CHECK_EQ(g.kicks, 2);
+	sim_page_arm(g.f.pg, false);
+	pcibk_ring_work(&g.r);
+	sim_page_disarm(g.f.pg);
+	CHECK_EQ(g.f.pg->double_reads, 0);
+	CHECK_EQ(g.notifies, 2);
+	CHECK_EQ(g.eoi_normal, 2);
+	rig_fini(&g);
+}
+
+/* B11 after a fast answer: the next request goes to the worker, one EOI. */
+TEST(ring_fast_next_request_to_worker)
+{
+	struct rig g;
+
+	rig_init_ops(&g, &rops_fast);
+	g.repost = 1;
+	post(&g, XEN_PCI_OP_conf_read, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.r.stats.fast, 1);
+	CHECK_EQ(g.kicks, 1);
+	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 0);	/* owed to the worker */
+	CHECK(pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	pcibk_ring_work(&g.r);
+	CHECK_EQ(g.notifies, 2);
+	CHECK_EQ(g.eoi_normal, 1);
+	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
 	rig_fini(&g);
 }

@@ -16,6 +16,66 @@ void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
 	r->ctx = ctx;
 }
 
+void pcibk_ring_answer(struct pcibk_ring *r)
+{
+	struct pcibk_guest *g = r->guest;
+
+	pcibk_op_run(g, r->sh, &g->req, &g->rep);
+	pcibk_op_reply(r->sh, &g->rep);
+	r->stats.ops++;
+	/* B10: the answer is visible before the bit clears. */
+	pcibk_wmb();
+	pcibk_sh_clear_flag(r->sh, _XEN_PCIF_active);
+	r->ops->notify(r->ctx);
+	pcibk_mb();
+	pcibk_clear_bit(PCIBK_RING_INFLIGHT, &r->flags);
+	pcibk_mb();
+}
+
+/* B11: a request posted meanwhile; true if this caller now owns it. */
+static bool ring_claim_next(struct pcibk_ring *r)
+{
+	return pcibk_sh_test_flag(r->sh, _XEN_PCIF_active) &&
+	       !pcibk_test_and_set_bit(PCIBK_RING_INFLIGHT, &r->flags);
+}
+
+/* B12: exactly one EOI per event, once the work is done. */
+static void ring_eoi_owed(struct pcibk_ring *r)
+{
+	if (pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
+		r->stats.eoi++;
+		r->ops->eoi(r->ctx, false);
+	}
+}
+
+/*
+ * B3 with a fast path: this event handler owns the slot. The request is
+ * fetched once (B6) into the guest's private copy; a config read, which
+ * never sleeps, is offered to ops->fast, which answers it here, without
+ * the wake-up of a worker, when the glue can exclude whatever its guest
+ * lock excludes. Anything else, or a refusal, goes to the worker, which
+ * uses the same private copy (PCIBK_RING_FETCHED) and reads nothing of
+ * the request again.
+ */
+static void ring_event_fast(struct pcibk_ring *r)
+{
+	struct pcibk_guest *g = r->guest;
+
+	pcibk_op_fetch(r->sh, &g->req);
+	if (g->req.cmd != XEN_PCI_OP_conf_read || !r->ops->fast(r->ctx, r)) {
+		pcibk_set_bit(PCIBK_RING_FETCHED, &r->flags);
+		r->ops->kick(r->ctx);
+		return;
+	}
+	r->stats.fast++;
+	/* B11: one request answered here; a next one goes to the worker. */
+	if (ring_claim_next(r)) {
+		r->ops->kick(r->ctx);
+		return;
+	}
+	ring_eoi_owed(r);
+}
+
 void pcibk_ring_event(struct pcibk_ring *r)
 {
 	r->stats.events++;
@@ -34,7 +94,10 @@ void pcibk_ring_event(struct pcibk_ring *r)
 	/* B3: a request, and nobody serving this frontend yet. */
 	if (pcibk_sh_test_flag(r->sh, _XEN_PCIF_active) &&
 	    !pcibk_test_and_set_bit(PCIBK_RING_INFLIGHT, &r->flags)) {
-		r->ops->kick(r->ctx);
+		if (r->ops->fast)
+			ring_event_fast(r);
+		else
+			r->ops->kick(r->ctx);
 		return;
 	}
 	/* B4: the frontend answered our AER request. */
@@ -56,20 +119,12 @@ void pcibk_ring_work(struct pcibk_ring *r)
 	unsigned int done = 0;
 
 	for (;;) {
-		pcibk_op_handle(r->guest, r->sh);
-		r->stats.ops++;
+		/* B6: fetched once, here or by the event handler. */
+		if (!pcibk_test_and_clear_bit(PCIBK_RING_FETCHED, &r->flags))
+			pcibk_op_fetch(r->sh, &r->guest->req);
+		pcibk_ring_answer(r);
 		done++;
-		/* B10: the answer is visible before the bit clears. */
-		pcibk_wmb();
-		pcibk_sh_clear_flag(r->sh, _XEN_PCIF_active);
-		r->ops->notify(r->ctx);
-		pcibk_mb();
-		pcibk_clear_bit(PCIBK_RING_INFLIGHT, &r->flags);
-		pcibk_mb();
-
-		/* B11: a request posted meanwhile is picked up here. */
-		if (!pcibk_sh_test_flag(r->sh, _XEN_PCIF_active) ||
-		    pcibk_test_and_set_bit(PCIBK_RING_INFLIGHT, &r->flags))
+		if (!ring_claim_next(r))
 			break;
 		/*
 		 * A frontend that posts as fast as we answer must not keep
@@ -81,9 +136,5 @@ void pcibk_ring_work(struct pcibk_ring *r)
 			return;
 		}
 	}
-	/* B12: exactly one EOI per event, once the work is done. */
-	if (pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
-		r->stats.eoi++;
-		r->ops->eoi(r->ctx, false);
-	}
+	ring_eoi_owed(r);
 }

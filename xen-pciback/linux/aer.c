@@ -88,12 +88,12 @@ static enum pcibk_aer_wait pcibk_aer_wait(void *ctx, unsigned int timeout_ms)
 		if (left <= 0)
 			return PCIBK_AER_TIMEOUT;
 
-		mutex_unlock(&be->op_lock);
+		pcibk_op_unlock(be);
 		wait_var_event_timeout(&be->aer_flags,
 				       test_bit(PCIBK_AER_WOKEN, &be->aer_flags) ||
 				       !READ_ONCE(be->ring_ready),
 				       min_t(long, left, PCIBK_AER_SLICE));
-		mutex_lock(&be->op_lock);
+		pcibk_op_lock(be);
 	}
 }
 
@@ -190,10 +190,10 @@ static pci_ers_result_t pcibk_aer_handle(struct pci_dev *pdev, u32 cmd,
 
 	c.be = be;
 	c.d = pd->core;
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	res = pcibk_aer_forward(be->ring_ready ? &be->ring : NULL, pd->core,
 				cmd, state, &pcibk_aer_ops, &c);
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 
 	clear_and_wake_up_bit(PCIBK_AER_BUSY, &be->aer_flags);
 

@@ -8,8 +8,12 @@
  *   device lock          device_lock(), or held by the driver core
  *                        and by the PCI core around error handlers
  *   PCIBK_AER_BUSY       bit lock: one AER request per guest (aer.c)
- *   backend->op_lock     the guest's mutex: ops, topology (B14)
+ *   backend->op_lock     the guest's mutex: ops, topology (B14); taken
+ *                        only with pcibk_op_lock()/pcibk_op_unlock()
  *   pcibk_mutex          seize list, bound functions, claims (stub.c)
+ *   backend->fast_lock   spinlock, irq-safe: op_busy, and the event
+ *                        handler's config reads (ring.c); holds only
+ *                        pci_lock inside it, never a sleeping lock
  * A path never takes a lock listed above one it already holds. In
  * particular a device is detached (§11.3) under its device lock but never
  * under op_lock: it leaves the topology under op_lock first, so an op
@@ -24,6 +28,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <xen/xenbus.h>
 
@@ -56,6 +61,8 @@ struct pcibk_backend {
 	struct xenbus_watch watch;	/* the backend directory */
 	bool watching;
 	bool ring_ready;		/* under op_lock */
+	spinlock_t fast_lock;		/* see ring.c */
+	bool op_busy;			/* op_lock is held; under fast_lock */
 	void *sh;			/* mapped shared page */
 	int irq;			/* event channel irq, 0 if unbound */
 	unsigned long aer_flags;	/* PCIBK_AER_* bits (aer.c) */
@@ -105,5 +112,7 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 		       evtchn_port_t port);
 void pcibk_ring_disconnect(struct pcibk_backend *be);
 void pcibk_ring_setup(struct pcibk_backend *be);
+void pcibk_op_lock(struct pcibk_backend *be);
+void pcibk_op_unlock(struct pcibk_backend *be);
 
 #endif /* PCIBK_LINUX_GLUE_H */

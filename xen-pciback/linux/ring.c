@@ -5,6 +5,17 @@
  * mapping, the late-EOI interrupt, and the worker that drives the core's
  * ring state machine (pcibk_ring_event / pcibk_ring_work) in a context
  * that may sleep, under the guest's op_lock.
+ *
+ * Config reads are answered in the event handler itself when nothing
+ * holds op_lock (pcibk_ring_fast): a read never sleeps (pci_read_config_*
+ * under pci_lock, the core's cached state), and the worker's wake-up cost
+ * more than the read (BENCHMARKS.md). The exclusion: every op_lock holder
+ * takes it through pcibk_op_lock(), which, once it has the mutex, sets
+ * op_busy under fast_lock; the handler answers only under fast_lock with
+ * op_busy clear. So a fast answer and any op_lock section (ops of the
+ * worker, export, detach's leaving the topology (§11.3, B14), sysfs
+ * changes of a device's config state, connect and disconnect (B16))
+ * never overlap; pcibk_op_lock() waits at most one config read.
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
@@ -33,11 +44,19 @@ static void pcibk_ring_eoi(void *ctx, bool spurious)
 		xen_irq_lateeoi(irq, spurious ? XEN_EOI_FLAG_SPURIOUS : 0);
 }
 
+/*
+ * B3: an op that may sleep runs in a worker, on the CPU that took the
+ * event: the unbound pcibk_wq may wake a worker on another CPU, and in a
+ * PV dom0 that wake-up is an IPI through the hypervisor, dearer than
+ * most ops. The per-CPU high-priority system queue needs none and
+ * preempts ordinary tasks. Every work item is cancelled by
+ * pcibk_ring_disconnect() before its backend goes away.
+ */
 static void pcibk_ring_kick(void *ctx)
 {
 	struct pcibk_backend *be = ctx;
 
-	queue_work(pcibk_wq, &be->work);
+	queue_work(system_highpri_wq, &be->work);
 }
 
 static void pcibk_ring_aer_wake(void *ctx)
@@ -45,12 +64,50 @@ static void pcibk_ring_aer_wake(void *ctx)
 	pcibk_aer_ring_wake(ctx);
 }
 
+/* From the event handler, hard irq context: see the top of this file. */
+static bool pcibk_ring_fast(void *ctx, struct pcibk_ring *r)
+{
+	struct pcibk_backend *be = ctx;
+	unsigned long flags;
+	bool answered = false;
+
+	spin_lock_irqsave(&be->fast_lock, flags);
+	if (!be->op_busy && be->ring_ready) {
+		pcibk_ring_answer(r);
+		answered = true;
+	}
+	spin_unlock_irqrestore(&be->fast_lock, flags);
+	return answered;
+}
+
 static const struct pcibk_ring_ops pcibk_ring_ops = {
 	.notify = pcibk_ring_notify,
 	.eoi = pcibk_ring_eoi,
 	.kick = pcibk_ring_kick,
 	.aer_wake = pcibk_ring_aer_wake,
+	.fast = pcibk_ring_fast,
 };
+
+/*
+ * The guest's op_lock, for every holder: the mutex, then op_busy under
+ * fast_lock, which turns the event handler's fast path off until
+ * pcibk_op_unlock(). Sleeps; never from the event handler.
+ */
+void pcibk_op_lock(struct pcibk_backend *be)
+{
+	mutex_lock(&be->op_lock);
+	spin_lock_irq(&be->fast_lock);
+	be->op_busy = true;
+	spin_unlock_irq(&be->fast_lock);
+}
+
+void pcibk_op_unlock(struct pcibk_backend *be)
+{
+	spin_lock_irq(&be->fast_lock);
+	be->op_busy = false;
+	spin_unlock_irq(&be->fast_lock);
+	mutex_unlock(&be->op_lock);
+}
 
 /*
  * B1: an event may arrive before the bind call returns the irq number,
@@ -70,15 +127,16 @@ static void pcibk_ring_worker(struct work_struct *work)
 	struct pcibk_backend *be = container_of(work, struct pcibk_backend,
 						work);
 
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	if (be->ring_ready)
 		pcibk_ring_work(&be->ring);
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 }
 
 void pcibk_ring_setup(struct pcibk_backend *be)
 {
 	INIT_WORK(&be->work, pcibk_ring_worker);
+	spin_lock_init(&be->fast_lock);
 }
 
 /* Map the frontend's page and bind its event channel; state_lock held. */
@@ -96,11 +154,11 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 		return rc;
 	}
 
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	be->sh = sh;
 	pcibk_ring_init(&be->ring, sh, &be->guest, &pcibk_ring_ops, be);
 	be->ring_ready = true;
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 
 	rc = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, port,
 							   pcibk_ring_irq, 0,
@@ -115,19 +173,20 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 }
 
 /*
- * B16 (XSA-331): unbind the irq (this waits for a running handler), let
- * the worker finish and stop it, and only then unmap the page. op_lock
- * is held over the unbind so that no worker sees a stale irq number.
+ * B16 (XSA-331): unbind the irq (this waits for a running handler, and
+ * with it for a fast answer), let the worker finish and stop it, and only
+ * then unmap the page. op_lock is held over the unbind so that no worker
+ * sees a stale irq number; it also keeps the fast path off meanwhile.
  */
 void pcibk_ring_disconnect(struct pcibk_backend *be)
 {
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	if (be->irq > 0) {
 		unbind_from_irqhandler(be->irq, be);
 		WRITE_ONCE(be->irq, 0);
 	}
 	be->ring_ready = false;
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 
 	cancel_work_sync(&be->work);
 

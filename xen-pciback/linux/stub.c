@@ -71,7 +71,7 @@ int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 		return -ENODEV;
 
 	device_lock(&pd->pdev->dev);
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	mutex_lock(&pcibk_mutex);
 	if (pd->removed || pd->be) {
 		rc = -ENODEV;
@@ -85,7 +85,7 @@ int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 		}
 	}
 	mutex_unlock(&pcibk_mutex);
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 	device_unlock(&pd->pdev->dev);
 	pcibk_pdev_put(pd);
 	return rc;
@@ -257,11 +257,11 @@ static void pcibk_pci_remove(struct pci_dev *pdev)
 		struct pcibk_dev *d = pd->core;
 
 		/* Later ops for this address get -1 (B14). */
-		mutex_lock(&be->op_lock);
+		pcibk_op_lock(be);
 		if (pcibk_topo_find_host(&be->guest.topo, d->info.seg,
 					 d->info.bus, d->info.devfn) == d)
 			pcibk_topo_del(&be->guest.topo, d);
-		mutex_unlock(&be->op_lock);
+		pcibk_op_unlock(be);
 
 		dev_warn(&pdev->dev, "****** removing device %s while still in-use by domain %u! ******\n",
 			 pci_name(pdev), be->guest.domid);

@@ -44,10 +44,10 @@ static int pcibk_with_dev(struct pcibk_pdev *pd,
 	}
 	be = pd->be;		/* stable under the device lock */
 	if (be)
-		mutex_lock(&be->op_lock);
+		pcibk_op_lock(be);
 	rc = fn(pd->core, arg);
 	if (be)
-		mutex_unlock(&be->op_lock);
+		pcibk_op_unlock(be);
 out:
 	device_unlock(&pd->pdev->dev);
 	return rc;

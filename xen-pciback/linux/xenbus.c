@@ -89,9 +89,9 @@ static int pcibk_publish_roots(struct pcibk_backend *be)
 	roots = kcalloc(PCIBK_MAX_ROOTS, sizeof(*roots), GFP_KERNEL);
 	if (!roots)
 		return -ENOMEM;
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	n = pcibk_topo_roots(&be->guest.topo, roots, PCIBK_MAX_ROOTS);
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 	for (i = 0; i < n && !rc; i++)
 		rc = pcibk_publish_root(be, &roots[i]);
 	kfree(roots);
@@ -110,14 +110,14 @@ static bool pcibk_release(struct pcibk_backend *be, u32 dom, u32 bus,
 	struct pcibk_pdev *pd = NULL;
 	struct pcibk_dev *d;
 
-	mutex_lock(&be->op_lock);
+	pcibk_op_lock(be);
 	d = pcibk_topo_find(&be->guest.topo, dom, bus, devfn);
 	if (d) {
 		pcibk_topo_del(&be->guest.topo, d);
 		pd = d->priv;
 		kref_get(&pd->kref);
 	}
-	mutex_unlock(&be->op_lock);
+	pcibk_op_unlock(be);
 	if (!pd)
 		return false;
 	pcibk_stub_detach(pd);
@@ -131,14 +131,14 @@ static void pcibk_teardown(struct pcibk_backend *be)
 	struct pcibk_dev *d;
 
 	for (;;) {
-		mutex_lock(&be->op_lock);
+		pcibk_op_lock(be);
 		d = be->guest.topo.list;
 		if (d) {
 			pcibk_topo_del(&be->guest.topo, d);
 			pd = d->priv;
 			kref_get(&pd->kref);
 		}
-		mutex_unlock(&be->op_lock);
+		pcibk_op_unlock(be);
 		if (!d)
 			return;
 		pcibk_stub_detach(pd);
