@@ -317,6 +317,9 @@ static int cmd_fuzz(struct ctx *c, unsigned long secs, uint64_t seed)
 		}
 	}
 	/* Leave the devices as a guest driver would: interrupts off. */
+	if (!c->stalled)
+		printf("fuzz: done after %lld s, turning MSI and MSI-X off\n",
+		       (long long)(time(NULL) - t0));
 	for (i = 0; i < c->ndevs && !c->stalled; i++) {
 		memset(&r, 0, sizeof(r));
 		r.domain = c->devs[i].domain;

@@ -52,23 +52,27 @@ probe_out() {
 	tr -d '\r' <"$PROBE_CONSOLE" 2>/dev/null | sed -n '/^@@PROBE BEGIN/,$p'
 }
 
-# probe_wait ERE SECONDS: wait for a line of the client's output.
+# probe_wait ERE SECONDS: wait for a line of the client's output. Every
+# 5 s: a TCG dom0 that is busy serving the client gets few cycles.
 probe_wait() {
-	local end=$((SECONDS + $2))
-	until probe_out | grep -qE "$1"; do
-		if probe_out | grep -q '^@@PROBE EXIT'; then
+	local end=$((SECONDS + $2)) out
+	while :; do
+		out=$(probe_out)
+		if grep -E "$1" <<<"$out" | tail -n 1 | grep .; then
+			return 0
+		fi
+		if grep -q '^@@PROBE EXIT' <<<"$out"; then
 			echo "the client exited before printing /$1/:"
-			probe_out | tail -n 15
+			tail -n 15 <<<"$out"
 			return 1
 		fi
 		if [ $SECONDS -ge $end ]; then
 			echo "no /$1/ within $2 s; the client's last lines:"
-			probe_out | tail -n 15
+			tail -n 15 <<<"$out"
 			return 1
 		fi
-		sleep 2
+		sleep 5
 	done
-	probe_out | grep -E "$1" | tail -n 1
 }
 
 # What dom0 and Xen look like when a phase did not finish.
