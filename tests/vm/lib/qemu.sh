@@ -14,6 +14,18 @@
 NVME_BDF=0000:00:05.0
 NIC_BDF=0000:00:06.0
 AHCI_BDF=0000:00:07.0
+# A second e1000e (QEMU id aernic, AER capability) behind an emulated PCIe
+# root port (00:10.0, bus 1) for AER injection (scenarios/60-aer.sh).  Its
+# INTx shares PIRQ 0 with dom0's virtio disks, never with another
+# passed-through device; guests use its MSI-X anyway.
+AERNIC_BDF=0000:01:00.0
+AERNIC_QID=aernic
+
+# Monitor commands a scenario may ask for ("@@PCIBK: HMP <command>"),
+# anchored extended regular expressions; anything else is refused.
+HMP_ALLOWED=(
+	"^pcie_aer_inject_error (-a )?(-c )?$AERNIC_QID (0x[0-9a-fA-F]{1,8}|[A-Z_]{2,24})\$"
+)
 
 CRASH_RE='Hardware Dom0 crashed|Panic on CPU|Kernel panic - not syncing|Attempted to kill init'
 
@@ -44,6 +56,7 @@ make_payload() {
 		printf 'KABI=%q\n' "$KABI"
 		printf 'VM_SCENARIOS=%q\n' "$VM_SCENARIOS"
 		printf 'NVME_BDF=%q\nNIC_BDF=%q\nAHCI_BDF=%q\n' "$NVME_BDF" "$NIC_BDF" "$AHCI_BDF"
+		printf 'AERNIC_BDF=%q\nAERNIC_QID=%q\n' "$AERNIC_BDF" "$AERNIC_QID"
 		# VM_VARS: extra NAME=VALUE settings for the scenarios, one per word.
 		local v
 		for v in ${VM_VARS:-}; do
@@ -66,6 +79,7 @@ qemu_cmd() {
 	# shellcheck disable=SC2054 # commas are QEMU's
 	QEMU_ARGS=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-smap -machine q35
 		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
+		-chardev "pipe,id=mon0,path=$RUN_DIR/mon" -mon chardev=mon0,mode=readline
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
 		-device intel-iommu,intremap=on
 		-drive "file=$VM_BUILD/dom0.img,if=none,id=root,format=raw,cache=unsafe,snapshot=on"
@@ -79,6 +93,8 @@ qemu_cmd() {
 		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
 		-drive "file=$VM_BUILD/disks/ahci.img,if=none,id=ahd0,format=raw,cache=unsafe,snapshot=on"
 		-device ich9-ahci,id=ahci1,addr=0x7 -device ide-hd,drive=ahd0,bus=ahci1.0
+		-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=0x10
+		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=rp1,addr=0x0,id=$AERNIC_QID"
 		-kernel "$VM_BUILD/xen"
 		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1"
 		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")
@@ -106,6 +122,25 @@ report() {
 	printf '%s\n' "$line" >>"$LOGDIR/results.txt"
 }
 
+# hmp_send COMMAND: pass one allowed command to QEMU's human monitor (a
+# pipe chardev: $RUN_DIR/mon.in; its answers go to $LOGDIR/monitor.log).
+hmp_send() {
+	local cmd=$1 re ok=''
+	for re in "${HMP_ALLOWED[@]}"; do
+		[[ $cmd =~ $re ]] && ok=1
+	done
+	if [ -z "$ok" ]; then
+		report NOTE harness.hmp "refused monitor command: ${cmd:0:80}"
+		return 0
+	fi
+	printf '%s %s\n' "$((SECONDS - RUN_T0))" "$cmd" >>"$LOGDIR/hmp.txt"
+	# QEMU holds the pipe open read-write; the timeout covers a dead QEMU.
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$cmd" "$RUN_DIR/mon.in" ||
+		report NOTE harness.hmp "could not write to the monitor: $cmd"
+	printf '   monitor: %s\n' "$cmd"
+}
+
 # Handle one line of the serial log.
 handle_line() {
 	local line=$1 rest status name detail
@@ -123,6 +158,7 @@ handle_line() {
 	'SAY') [ "$RUN_MODE" = demo ] && echo ;;
 	'STEP '*) printf -- '-- [%3ds] %s\n' "$((SECONDS - RUN_T0))" "${rest#STEP }" ;;
 	'INFO '*) printf '   %s\n' "${rest#INFO }" ;;
+	'HMP '*) hmp_send "${rest#HMP }" ;;
 	'LOG '*)
 		rest=${rest#LOG }
 		name=${rest%% *}
@@ -150,7 +186,7 @@ prepare_run() {
 	find "$VM_BUILD/logs" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
 		sort -rn | tail -n +11 | cut -d' ' -f2- | while read -r d; do rm -rf "$d"; done
 	# shellcheck disable=SC2064
-	trap "rm -rf '$RUN_DIR'; [ -n \"\${QEMU_PID:-}\" ] && kill \"\$QEMU_PID\" 2>/dev/null; true" EXIT
+	trap "rm -rf '$RUN_DIR'; [ -n \"\${QEMU_PID:-}\" ] && kill \"\$QEMU_PID\" 2>/dev/null; [ -n \"\${MON_PID:-}\" ] && kill \"\$MON_PID\" 2>/dev/null; true" EXIT
 	trap 'exit 130' INT TERM
 	: >"$LOGDIR/results.txt"
 	make_payload "$RUN_MODE"
@@ -164,6 +200,11 @@ run_vm() {
 		"serial log: $serial"
 	local t0=$SECONDS qpid rc=0
 	RUN_T0=$SECONDS
+	rm -f "$RUN_DIR/mon.in" "$RUN_DIR/mon.out"
+	mkfifo "$RUN_DIR/mon.in" "$RUN_DIR/mon.out"
+	# Drain the monitor's answers so that QEMU never blocks on them.
+	cat "$RUN_DIR/mon.out" >"$LOGDIR/monitor.log" 2>/dev/null &
+	MON_PID=$!
 	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
 	qpid=$!
 	QEMU_PID=$qpid
@@ -191,6 +232,9 @@ run_vm() {
 	done
 	wait "$qpid" || rc=$?
 	QEMU_PID=''
+	kill "$MON_PID" 2>/dev/null || true
+	wait "$MON_PID" 2>/dev/null || true
+	MON_PID=''
 	tar -xf "$RUN_DIR/logs.img" -C "$LOGDIR" 2>/dev/null ||
 		warn "no logs from dom0 on the logs disk"
 	# Lines written without a final newline.

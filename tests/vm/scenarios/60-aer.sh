@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# AER forwarding (PROTOCOL.md §12.2).  The second e1000e ($AERNIC_BDF, QEMU
+# id $AERNIC_QID) sits behind an emulated PCIe root port whose AER service
+# dom0's kernel runs.  Guest E gets it at boot; the host injects errors
+# through QEMU's monitor ("@@PCIBK: HMP ..." lines, a fixed set only):
+#   1. a correctable error: dom0 logs it, no driver callback, the guest is
+#      not involved and keeps the device;
+#   2. an uncorrectable non-fatal error (poisoned TLP): dom0's AER driver
+#      runs recovery, the backend forwards error_detected / slot_reset /
+#      resume to the guest's pcifront, whose e1000e answers; recovery
+#      succeeds, aerState is not written, the guest still uses the NIC;
+#   3. the same error while guest E is paused: the backend waits for an
+#      answer that cannot come; xl destroy must still finish quickly, and
+#      the device must come back to pciback.
+# What dom0 and the guest logged is printed (INFO) and kept in the logs.
+# shellcheck shell=bash
+
+AER_RP=0000:00:10.0
+AER_UNCOR=0x1000	# Poisoned TLP: non-fatal by default severity
+AER_COR=0x40		# Bad TLP
+
+# aer_mark: remember how long dom0's kernel log is now.
+aer_mark() { AER_MARK=$(dmesg | wc -l); }
+# aer_since: dom0's kernel log lines since the mark.
+aer_since() { dmesg | tail -n +$((AER_MARK + 1)); }
+# aer_wait SECONDS ERE: wait for a dom0 kernel line since the mark.
+aer_wait() {
+	local end=$((SECONDS + $1))
+	until aer_since | grep -qE "$2"; do
+		[ $SECONDS -ge "$end" ] && {
+			echo "no '$2' in dom0's log after $1 s; since the mark:"
+			aer_since | tail -n 20
+			return 1
+		}
+		sleep 1
+	done
+	aer_since | grep -E "$2" | tail -n 3
+}
+# aer_inject ARGS...: ask the host for one injection; once more if dom0
+# saw nothing within 30 s (a console line can get mangled on its way).
+aer_inject() {
+	local re=$1
+	shift
+	aer_mark
+	msg "HMP pcie_aer_inject_error $*"
+	aer_wait 30 "$re" >/dev/null && return 0
+	note "aer: no reaction to 'pcie_aer_inject_error $*' after 30 s, sent once more"
+	msg "HMP pcie_aer_inject_error $*"
+	aer_wait 60 "$re" >/dev/null
+}
+# aer_show TAG: what dom0 logged about AER since the mark, as INFO lines.
+aer_show() {
+	aer_since | grep -aE 'AER|pciback|xen-pciback|aer|PCIe Bus Error|recovery' |
+		tail -n 25 | sed "s/^/$1: /" | while IFS= read -r l; do info "$l"; done
+}
+# aer_guest_show TAG: the guest's pcifront / e1000e / AER lines, as INFO.
+aer_guest_show() {
+	GX_TIMEOUT=30 gx E "dmesg | grep -iE 'aer|pcifront|e1000e|error' | tail -n 15 | sed 's/^/|/'" 2>&1 |
+		sed -n 's/^|//p' | sed "s/^/$1: /" | while IFS= read -r l; do info "$l"; done
+}
+aer_state() {
+	local d
+	d=$(guest_domid E) || return 1
+	xenstore-read "/local/domain/0/backend/pci/$d/0/aerState" 2>/dev/null
+}
+aer_no_state() {
+	local s
+	s=$(aer_state) && {
+		echo "aerState = $s"
+		return 1
+	}
+	echo "no aerState"
+}
+aer_rp_enabled() {
+	dmesg | grep -E "$AER_RP: AER: enabled" || {
+		echo "dom0 does not run the AER service on $AER_RP:"
+		dmesg | grep -E "$AER_RP|_OSC" | tail -n 10
+		return 1
+	}
+}
+aer_start() {
+	local rc=0
+	guest_start E "$AERNIC_BDF" >"$WORK/aer-create.out" 2>&1 || rc=$?
+	cat "$WORK/aer-create.out"
+	return $rc
+}
+# aer_destroy_paused: xl destroy of the paused guest finishes in time.
+aer_destroy_paused() {
+	local t0=$SECONDS rc=0
+	guest_save_logs E >/dev/null 2>&1
+	timeout 120 xl destroy E || rc=$?
+	echo "xl destroy: exit $rc after $((SECONDS - t0)) s"
+	[ $rc = 0 ] && [ $((SECONDS - t0)) -lt 100 ]
+}
+
+info "aer: $(lspci -s "${AERNIC_BDF#0000:}" 2>&1); root port $(lspci -s "${AER_RP#0000:}" 2>&1)"
+if check aer.rootport.aer-enabled aer_rp_enabled &&
+	check aer.nic.assignable assignable_add "$AERNIC_BDF" &&
+	check aer.nic.on-pciback is_on_pciback "$AERNIC_BDF" &&
+	check aer.guest-start aer_start; then
+	check aer.nic.driver gx E "wait_drv $NIC_ID e1000e 30"
+	check aer.nic.traffic-before gx E "traffic $NIC_ID"
+
+	# 1. Correctable: logged by dom0, nothing forwarded.
+	if check aer.cor.dom0-sees-it aer_inject 'Corrected error received|severity=Corrected' -c "$AERNIC_QID" "$AER_COR"; then
+		sleep 3
+		aer_show cor
+		check aer.cor.not-forwarded sh -c "! dmesg | tail -n +$((AER_MARK + 1)) | grep -E 'AER: (error_detected|resume)'"
+		check aer.cor.no-aerstate aer_no_state
+		check aer.cor.guest-answers gx E true
+	fi
+
+	# 2. Uncorrectable non-fatal: forwarded to the guest, which recovers.
+	if check aer.uncor.dom0-sees-it aer_inject 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected' "$AERNIC_QID" "$AER_UNCOR"; then
+		check aer.uncor.recovery-done aer_wait 180 'AER: device recovery (successful|failed)'
+		aer_show uncor
+		aer_guest_show guest
+		check_known aer.uncor.recovered "see the dom0 lines above" \
+			aer_wait 1 'AER: device recovery successful'
+		check_known aer.uncor.forwarded-logged "logs the forwarded stages at debug level only" \
+			aer_wait 1 "$AERNIC_BDF: AER: error_detected \\(state 1\\) for dom[0-9]+"
+		check aer.uncor.no-aerstate aer_no_state
+		check aer.uncor.guest-answers gx E true
+		check aer.uncor.nic.traffic-after gx E "traffic $NIC_ID"
+	fi
+	check aer.dom0-answers sh -c "xl list >/dev/null && xenstore-ls /local/domain/0 >/dev/null && echo dom0 answers"
+
+	# 3. Nobody answers: the guest is paused while recovery waits for it.
+	if check aer.pause xl pause E; then
+		aer_mark
+		msg "HMP pcie_aer_inject_error $AERNIC_QID $AER_UNCOR"
+		if check aer.paused.dom0-sees-it aer_wait 60 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected'; then
+			sleep 5
+			check_known aer.paused.destroy-completes "waits for the AER answer of a dead guest" \
+				aer_destroy_paused
+			check_known aer.paused.recovery-done "waits for the AER answer of a dead guest" \
+				aer_wait 60 'AER: device recovery (successful|failed)'
+			check_known aer.paused.gone-logged "no such message" \
+				aer_wait 1 "$AERNIC_BDF: AER: guest went away"
+			aer_show paused
+		else
+			check aer.paused.destroy-completes aer_destroy_paused
+		fi
+		check_known aer.paused.nic.on-pciback "waits for the AER answer of a dead guest" \
+			retry 20 is_on_pciback "$AERNIC_BDF"
+		check_known aer.paused.msi-off "waits for the AER answer of a dead guest" \
+			msi_off_in_dom0 "$AERNIC_BDF"
+	fi
+	check aer.dom0-answers-after sh -c "xl list && echo dom0 answers"
+	guest_alive E && guest_destroy E
+fi
