@@ -3,8 +3,10 @@
 #
 # "make vmbench": the in-tree xen-pciback and ours, alternating in one
 # dom0 on the same devices (runner.sh keeps the in-tree module when
-# PCIBK_BENCH is set). Each round runs, for each backend in turn (the
-# order flips every round):
+# PCIBK_BENCH is set). BENCH_BACKENDS (comma-separated, default
+# intree,ours) may name more builds of ours: NAME is insmod of
+# $P/extra/NAME/xen-pciback.ko (vmbench.mk: BENCH_BASE_KO). Each round
+# runs, for each backend in turn (the order flips every round):
 #   guest BA, stock xen-pcifront, the NIC assigned:
 #     P1  cfgread: 4-byte preads of the NIC's sysfs config file, median us
 #     P2  guest kernel log: "Creating PCI Frontend Bus" (connected) to the
@@ -37,8 +39,9 @@ bench_use() {
 		rmmod xen_pciback || return 1
 	fi
 	case $1 in
+	intree) modprobe xen-pciback || return 1 ;;
 	ours) insmod "$P/xen-pciback.ko" || return 1 ;;
-	*) modprobe xen-pciback || return 1 ;;
+	*) insmod "$P/extra/$1/xen-pciback.ko" || return 1 ;;
 	esac
 	for b in "$NIC_BDF" "$NVME_BDF"; do
 		assignable_add "$b" || return 1
@@ -103,8 +106,11 @@ bench_probe() {
 }
 
 : >"$BENCH_OUT"
+backends=${BENCH_BACKENDS:-intree,ours}
+backends=${backends//,/ }
+reversed=$(echo "$backends" | tr ' ' '\n' | tac | tr '\n' ' ')
 for ((round = 1; round <= BENCH_ROUNDS; round++)); do
-	if ((round % 2)); then order="intree ours"; else order="ours intree"; fi
+	if ((round % 2)); then order=$backends; else order=$reversed; fi
 	for b in $order; do
 		step "bench round $round: $b"
 		check "bench.$round.$b.load" bench_use "$b" || continue

@@ -3,9 +3,10 @@
 # Copyright (C) 2026 The pcibk authors.
 #
 # The table of "make vmbench" from the raw figures of 70-bench.sh
-# (lines "R ROUND BACKEND METRIC VALUE"): per metric and backend the
-# median over rounds and the spread (min-max), and the ratio of the
-# medians ours/in-tree. Exits 1 if there is nothing to report.
+# (lines "R ROUND BACKEND METRIC VALUE"), in Markdown: per metric and
+# backend the median over rounds and the spread (min-max), and the ratio
+# of each backend's median to the in-tree driver's. Exits 1 if there is
+# nothing to report.
 #   report.sh bench-raw.txt
 set -u
 raw=${1:?usage: report.sh bench-raw.txt}
@@ -24,23 +25,35 @@ $1 == "R" {
 	k = $3 SUBSEP $4
 	val[k, ++cnt[k]] = $5
 	if (!($4 in seen)) { seen[$4] = 1; order[++nm] = $4 }
+	if (!($3 in bseen)) { bseen[$3] = 1; bk[++nb] = $3 }
 }
 END {
-	desc["P1"] = "P1 config read, stock pcifront (us, median of reads)"
-	desc["P1mean"] = "P1 config read, stock pcifront (us, mean of reads)"
-	desc["P2"] = "P2 pcifront connect to device ready (ms)"
-	desc["conf_read"] = "conf_read round trip, pcibk-probe (us)"
+	desc["P1"] = "P1 config read, pcifront (us, median read)"
+	desc["P1mean"] = "P1 config read, pcifront (us, mean read)"
+	desc["P2"] = "P2 pcifront connect to ready (ms)"
+	desc["conf_read"] = "conf_read round trip, probe (us)"
 	desc["null"] = "null round trip, absent devfn (us)"
-	desc["P3.1"] = "P3 enable_msix, 1 vector (us)"
-	desc["P3.32"] = "P3 enable_msix, 32 vectors (us)"
-	desc["P3.64"] = "P3 enable_msix, 64 vectors (us)"
-	printf "%-52s %21s %21s %7s\n", "figure (rounds)", "in-tree median [min-max]", "ours median [min-max]", "ratio"
-	for (i = 1; i <= nm; i++) {
-		m = order[i]; a = "intree" SUBSEP m; b = "ours" SUBSEP m
-		ta = tb = "-"; r = "-"
-		if (cnt[a]) { ma = med(a); ta = sprintf("%.1f [%.1f-%.1f]", ma, lo[a], hi[a]) }
-		if (cnt[b]) { mb = med(b); tb = sprintf("%.1f [%.1f-%.1f]", mb, lo[b], hi[b]) }
-		if (cnt[a] && cnt[b] && ma > 0) r = sprintf("%.2f", mb / ma)
-		printf "%-52s %21s %21s %7s\n", (m in desc ? desc[m] : m) " (" cnt[a] + 0 "/" cnt[b] + 0 ")", ta, tb, r
+	desc["P3.1"] = "P3 enable_msix 1 vector (us)"
+	desc["P3.32"] = "P3 enable_msix 32 vectors (us)"
+	desc["P3.64"] = "P3 enable_msix 64 vectors (us)"
+	# in-tree first: the ratios are to it
+	for (i = 1; i <= nb; i++) if (bk[i] == "intree") { t = bk[1]; bk[1] = bk[i]; bk[i] = t }
+	printf "| figure | rounds |"
+	for (i = 1; i <= nb; i++) printf " %s median [min-max] |", bk[i]
+	for (i = 2; i <= nb; i++) printf " %s/%s |", bk[i], bk[1]
+	printf "\n|---|---|"
+	for (i = 1; i < 2 * nb; i++) printf "---|"
+	printf "\n"
+	for (j = 1; j <= nm; j++) {
+		m = order[j]
+		printf "| %s | %d |", (m in desc ? desc[m] : m), cnt[bk[1] SUBSEP m]
+		for (i = 1; i <= nb; i++) {
+			k = bk[i] SUBSEP m
+			if (cnt[k]) { md[i] = med(k); printf " %.1f [%.1f-%.1f] |", md[i], lo[k], hi[k] }
+			else { md[i] = 0; printf " - |" }
+		}
+		for (i = 2; i <= nb; i++)
+			printf (md[1] > 0 && md[i] > 0 ? " %.2f |" : " - |"), md[i] / (md[1] > 0 ? md[1] : 1)
+		printf "\n"
 	}
 }' "$raw"

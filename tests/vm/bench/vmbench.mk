@@ -2,8 +2,11 @@
 # Copyright (C) 2026 The pcibk authors.
 #
 # make vmbench [BENCH_ROUNDS=3] [BENCH_READS=2000] [BENCH_LAT=1000]
+#              [BENCH_BASE_KO=other/xen-pciback.ko]
 # The in-tree xen-pciback and ours in one QEMU + Xen run, alternating on the
-# same devices (tests/vm/bench/70-bench.sh; BENCHMARKS.md). Waits for the
+# same devices (tests/vm/bench/70-bench.sh; BENCHMARKS.md). BENCH_BASE_KO
+# adds another build of ours as a third backend, "base" (before and after
+# a change, in the same run). Waits for the
 # harness lock like any vmtest. Raw figures: bench-raw.txt in the run's log
 # directory (build/vm/logs/vmtest-ours-*); the table is printed at the end.
 
@@ -11,6 +14,10 @@ VMBENCH_DIR	:= tests/vm/bench
 VMBENCH_EXTRA	:= $(BUILD)/vmbench/extra
 # The harness's output (its last "logs:" line names this run's log directory).
 VMBENCH_LOG	?= $(BUILD)/vmbench/vmtest.log
+comma		:= ,
+VMBENCH_VARS	= PCIBK_BENCH=1 BENCH_ROUNDS=$(or $(BENCH_ROUNDS),3) \
+		  BENCH_READS=$(or $(BENCH_READS),2000) BENCH_LAT=$(or $(BENCH_LAT),1000) \
+		  BENCH_BACKENDS=intree,ours$(if $(BENCH_BASE_KO),$(comma)base)
 
 $(OPT_DIR)/vmbench/cfgread: $(VMBENCH_DIR)/cfgread.c
 	@mkdir -p $(dir $@)
@@ -28,11 +35,16 @@ vmbench: $(OPT_DIR)/tools/pcibk-probe.static $(OPT_DIR)/vmbench/cfgread
 	@for m in xen-evtchn xen-gntalloc; do \
 		f=$$(find $(PROBE_VM_BUILD)/pkg/lib/modules -name $$m.ko | head -n 1); \
 		[ -n "$$f" ] && cp "$$f" $(VMBENCH_EXTRA)/; done; true
+	$(if $(BENCH_BASE_KO),mkdir -p $(VMBENCH_EXTRA)/base && cp $(BENCH_BASE_KO) $(VMBENCH_EXTRA)/base/xen-pciback.ko)
 	@mkdir -p $(dir $(VMBENCH_LOG))
 	-$(MAKE) --no-print-directory vmtest VM_EXTRA=$(VMBENCH_EXTRA) \
 		VM_SCENARIOS=bench BACKEND=ours VM_TIMEOUT=$(or $(VM_TIMEOUT),1500) \
-		VM_VARS='PCIBK_BENCH=1 BENCH_ROUNDS=$(or $(BENCH_ROUNDS),3) BENCH_READS=$(or $(BENCH_READS),2000) BENCH_LAT=$(or $(BENCH_LAT),1000) $(VM_VARS)' \
+		VM_VARS='$(VMBENCH_VARS) $(VM_VARS)' \
 		2>&1 | tee $(VMBENCH_LOG)
 	@d=$$(sed -n 's/.*logs: \(.*\) (serial\.log.*/\1/p' $(VMBENCH_LOG) | tail -n 1); \
+		if [ ! -s "$$d/bench-raw.txt" ] && [ -f "$$d/serial.log" ]; then \
+			echo "vmbench: no bench-raw.txt (run cut short?): figures from the serial log"; \
+			sed -n 's/.*@@PCIBK: INFO bench: round /R /p' "$$d/serial.log" | tr -d '\r' >"$$d/bench-raw.txt"; \
+		fi; \
 		echo "vmbench: raw figures in $$d/bench-raw.txt"; \
 		bash $(VMBENCH_DIR)/report.sh "$$d/bench-raw.txt"
