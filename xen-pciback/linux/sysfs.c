@@ -360,19 +360,20 @@ static int pcibk_flr(struct pcibk_pdev *pd)
 		goto out;
 	}
 	rc = ops->reset(pdev);
-	if (rc == -ENOTTY) {
-		/* No reset method: the golden state is all we can give back. */
-		dev_info(&pdev->dev, "do_flr: no reset method; restoring the saved state only\n");
-		rc = 0;
-	}
-	if (!rc) {
-		ops->restore_golden(pdev);
-		pcibk_dev_quiesce(pd->core);
-		pcibk_cfg_reset(pd->core);
-		dev_info(&pdev->dev, "do_flr: reset, saved state restored\n");
-	} else {
+	if (rc && rc != -ENOTTY) {
+		/* The host already logged why; the saved state stays as is. */
 		rc = -EIO;
+		goto out;
 	}
+	ops->restore_golden(pdev);
+	pcibk_dev_quiesce(pd->core);
+	pcibk_cfg_reset(pd->core);
+	/* Without a reset method the golden state is all we can give back. */
+	if (rc)
+		dev_info(&pdev->dev, "do_flr: no reset method; restoring the saved state only\n");
+	else
+		dev_info(&pdev->dev, "do_flr: reset, saved state restored\n");
+	rc = 0;
 out:
 	device_unlock(&pdev->dev);
 	return rc;
