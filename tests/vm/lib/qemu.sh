@@ -182,9 +182,12 @@ prepare_run() {
 	mkdir -p "$LOGDIR" "$RUN_DIR"
 	[ -L "$VM_BUILD/logs/$RUN_MODE-$BACKEND" ] || rm -rf "$VM_BUILD/logs/$RUN_MODE-$BACKEND"
 	ln -sfn "${LOGDIR##*/}" "$VM_BUILD/logs/$RUN_MODE-$BACKEND"
-	# Keep the ten newest runs.
+	# Keep the ten newest runs, and every run still waiting or running
+	# (its directory ends in the PID of its run.sh).
 	find "$VM_BUILD/logs" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
-		sort -rn | tail -n +11 | cut -d' ' -f2- | while read -r d; do rm -rf "$d"; done
+		sort -rn | tail -n +11 | cut -d' ' -f2- | while read -r d; do
+		kill -0 "${d##*-}" 2>/dev/null || rm -rf "$d"
+	done
 	# shellcheck disable=SC2064
 	trap "rm -rf '$RUN_DIR'; [ -n \"\${QEMU_PID:-}\" ] && kill \"\$QEMU_PID\" 2>/dev/null; [ -n \"\${MON_PID:-}\" ] && kill \"\$MON_PID\" 2>/dev/null; true" EXIT
 	trap 'exit 130' INT TERM
@@ -194,6 +197,8 @@ prepare_run() {
 
 run_vm() {
 	local serial=$LOGDIR/serial.log
+	# A clone with an older harness may have pruned it while we waited.
+	mkdir -p "$LOGDIR"
 	: >"$serial"
 	qemu_cmd "$serial"
 	info "booting Xen + dom0 in QEMU (TCG, BACKEND=$BACKEND, timeout ${VM_TIMEOUT}s);" \
