@@ -11,7 +11,8 @@
 #   make module-clean   remove the kernel build products
 #   make dkms-install   install the module with DKMS for KVER (default: the
 #                       running kernel), as root: /usr/src/xen-pciback-<ver>/,
-#                       dkms add, build, install (older versions removed)
+#                       dkms add, build, install (older versions removed);
+#                       DEBUG=1: DKMS builds the debug module
 #   make dkms-uninstall remove every DKMS version of it
 #   make dkms-version   print <ver> (PCIBK_VERSION overrides it)
 # KDIR defaults to the headers of the ABI Debian's current
@@ -88,7 +89,9 @@ dkms-install:
 	cp xen-pciback/core/*.c "$$src/core/"; \
 	cp xen-pciback/linux/*.c xen-pciback/linux/*.h "$$src/linux/"; \
 	cp include/pcibk/*.h "$$src/include/pcibk/"; \
-	sed "s|@PCIBK_VERSION@|$$ver|" dkms.conf >"$$src/dkms.conf"; \
+	sed -e "s|@PCIBK_VERSION@|$$ver|" $(if $(PCIBK_DEBUG_Y),-e \
+		's|CONFIG_XEN_PCIBK=m modules|CONFIG_XEN_PCIBK=m $(PCIBK_DEBUG_Y) modules|') \
+		dkms.conf >"$$src/dkms.conf"; \
 	dkms add -m xen-pciback -v "$$ver"; \
 	dkms build -m xen-pciback -v "$$ver" -k '$(KVER)'; \
 	dkms install -m xen-pciback -v "$$ver" -k '$(KVER)'; \

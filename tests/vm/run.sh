@@ -8,7 +8,7 @@
 #   tests/vm/run.sh demo     boot the stack and narrate one NIC passthrough
 #   tests/vm/run.sh images   only build (or refresh) the cached images
 #
-# Variables (environment): BACKEND (intree|ours), PCIBK_KO, VM_BUILD,
+# Variables (environment): BACKEND (intree|ours|dkms), PCIBK_KO, VM_BUILD,
 # VM_EXTRA, VM_SCENARIOS, VM_TIMEOUT, VM_SMP, MAKE.  See tests/vm/README.md.
 
 set -euo pipefail
@@ -22,6 +22,8 @@ REPO_ROOT=$(cd "$VM_SRC/../.." && pwd)
 . "$VM_SRC/lib/build.sh"
 # shellcheck source=tests/vm/lib/qemu.sh
 . "$VM_SRC/lib/qemu.sh"
+# shellcheck source=tests/vm/lib/dkms.sh
+. "$VM_SRC/lib/dkms.sh"
 
 usage() {
 	echo "usage: $0 vmtest|demo|images" >&2
@@ -37,8 +39,8 @@ main() {
 	*) usage ;;
 	esac
 	case $BACKEND in
-	intree | ours) ;;
-	*) die "BACKEND must be 'intree' or 'ours', not '$BACKEND'" ;;
+	intree | ours | dkms) ;;
+	*) die "BACKEND must be 'intree', 'ours' or 'dkms', not '$BACKEND'" ;;
 	esac
 	[ "$(id -u)" = 0 ] || die "the harness needs root (apt-get, debootstrap, chroot)"
 
@@ -68,8 +70,15 @@ main() {
 			fi
 		fi
 	fi
+	# BACKEND=dkms: "make dkms-install" in a layer over the dom0 root; the
+	# module 'make module' builds is what its srcversion must match.
+	if [ "$BACKEND" = dkms ]; then
+		prepare_our_module || die "BACKEND=dkms: no module to compare with (see above)"
+		prepare_dkms || die "BACKEND=dkms: the DKMS install failed (see above)"
+	fi
 	# The payload copies the images: make it before another run may rebuild them.
 	prepare_run "$mode"
+	[ "$BACKEND" = dkms ] && add_dkms_payload
 	flock -u 8
 	# QEMU runs are serialized machine-wide, whatever the clone or VM_BUILD:
 	# two TCG machines on a small host starve each other until guests time out.

@@ -23,6 +23,16 @@ if [ "$BACKEND" = ours ] && [ -z "${PCIBK_BENCH:-}" ]; then
 	depmod -a
 fi
 
+# BACKEND=dkms: "make dkms-install" ran in a layer over this root on the host
+# (tests/vm/lib/dkms.sh); its files go over the root now. The in-tree
+# module stays installed: modprobe must prefer DKMS's by depmod's order.
+if [ "$BACKEND" = dkms ]; then
+	# shellcheck disable=SC1091
+	. "$P/dkms.env"
+	tar -xpf "$P/dkms-overlay.tar" -C / ||
+		result FAIL setup.dkms-overlay "cannot unpack the DKMS install"
+fi
+
 # Extra files for dom0 (VM_EXTRA on the host) are in $P/extra.
 [ -x "$P/extra/dom0-init.sh" ] && "$P/extra/dom0-init.sh"
 

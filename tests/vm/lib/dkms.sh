@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# BACKEND=dkms: this tree installed with "make dkms-install" into the dom0
+# root, at native speed on the host, without changing rootfs/, dom0.img or
+# the initramfs images that every other run uses.  Sourced by run.sh after
+# build.sh (uses ROOTFS, KABI, chroot_run, hash_of, the stamps).
+#
+# Two overlayfs layers over rootfs/ (which they only read):
+#   dkms/base   make, gcc, linux-headers-$KABI and dkms (cached; redone
+#               when the dom0 image changes);
+#   dkms/upper  one "make dkms-install" of the current sources (redone when
+#               one of them changes).
+# dkms/overlay.tar holds the upper layer (minus /tmp, apt's and dpkg's
+# caches and logs) and the dkms package's own files: DKMS's registry,
+# /usr/src/xen-pciback-<ver>/, updates/dkms/xen-pciback.ko, depmod's
+# indexes and the dkms tool.  The payload carries it and dom0 unpacks it
+# over its throw-away root (dom0/runner.sh) before the backend is loaded.
+# shellcheck shell=bash
+
+DKMS_RECIPE=1
+# Set by prepare_dkms, used by add_dkms_payload.
+DKMS_OVERLAY=''
+PCIBK_DKMS_VERSION=''
+
+dkms_umount() {
+	local m
+	for m in "$VM_BUILD/dkms/mnt/proc" "$VM_BUILD/dkms/mnt"; do
+		if mountpoint -q "$m" 2>/dev/null; then umount "$m"; fi
+	done
+}
+
+# The files "make dkms-install" reads (relative to the repository).
+dkms_sources() {
+	(cd "$REPO_ROOT" && ls Makefile dkms.conf tests/deps.sh xen-pciback/module.mk \
+		xen-pciback/Kbuild xen-pciback/Kconfig xen-pciback/core/*.c \
+		xen-pciback/linux/*.c xen-pciback/linux/*.h include/pcibk/*.h)
+}
+
+dkms_base_layer() {
+	local d=$VM_BUILD/dkms key
+	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/dom0-image")" -s "$KABI $KPKG_VER" \
+		-s "recipe-$DKMS_RECIPE")
+	stamp_ok dkms-base "$key" && [ -x "$d/base/usr/sbin/dkms" ] && return 0
+	stamp_clear dkms-overlay
+	info "dkms: make, gcc, dkms and linux-headers-$KABI in a layer over the dom0 root"
+	rm -rf "$d/base" "$d/work"
+	mkdir -p "$d/base" "$d/work" "$d/mnt"
+	mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$d/base,workdir=$d/work" "$d/mnt" ||
+		die "dkms: cannot mount an overlay over $ROOTFS"
+	if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
+		--no-install-recommends make gcc dkms linux-headers-$KABI && apt-get clean" \
+		>"$d/base-apt.log" 2>&1; then
+		dkms_umount
+		die "dkms: apt-get in the dom0 root failed, see $d/base-apt.log"
+	fi
+	# The package's files, for dom0 ("dkms status" needs only bash).
+	chroot "$d/mnt" dpkg-query -L dkms >"$d/dkms-files.txt"
+	dkms_umount
+	stamp_set dkms-base "$key"
+}
+
+# Pack the upper layer and the dkms tool into $DKMS_OVERLAY.
+dkms_pack() {
+	local d=$VM_BUILD/dkms f
+	# Whiteouts (files deleted from a lower layer) are character devices.
+	(cd "$d/upper" && find . \( -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt \
+		-o -path ./var/lib/dpkg -o -path ./var/log -o -path ./root \) -prune -o \
+		! -type c ! -type d -print0 | tar --null -cf "$DKMS_OVERLAY.tmp" -T -) ||
+		die "dkms: cannot pack the DKMS install"
+	while read -r f; do
+		if [ -f "$d/base$f" ] || [ -L "$d/base$f" ]; then printf '.%s\0' "$f"; fi
+	done <"$d/dkms-files.txt" | tar -C "$d/base" --null -rf "$DKMS_OVERLAY.tmp" -T - ||
+		die "dkms: cannot pack the dkms tool"
+	mv "$DKMS_OVERLAY.tmp" "$DKMS_OVERLAY"
+}
+
+# Returns 1 (with the log's tail) when "make dkms-install" fails.
+prepare_dkms() {
+	local d=$VM_BUILD/dkms key files rc=0
+	mkdir -p "$d"
+	dkms_umount
+	dkms_base_layer
+	PCIBK_DKMS_VERSION=$(cd "$REPO_ROOT" && $MAKE -s --no-print-directory dkms-version)
+	[ -n "$PCIBK_DKMS_VERSION" ] || die "dkms: '$MAKE dkms-version' printed nothing"
+	mapfile -t files < <(dkms_sources | sed "s|^|$REPO_ROOT/|")
+	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/dkms-base")" \
+		-s "$PCIBK_DKMS_VERSION debug=${DEBUG:-}" -f "${files[@]}")
+	DKMS_OVERLAY=$d/overlay.tar
+	if stamp_ok dkms-overlay "$key" && [ -f "$DKMS_OVERLAY" ]; then
+		info "BACKEND=dkms: xen-pciback/$PCIBK_DKMS_VERSION (DKMS install cached)"
+		return 0
+	fi
+	info "BACKEND=dkms: make dkms-install (xen-pciback/$PCIBK_DKMS_VERSION) in the dom0 root"
+	rm -rf "$d/upper" "$d/work"
+	mkdir -p "$d/upper" "$d/work" "$d/mnt"
+	mount -t overlay overlay \
+		-o "lowerdir=$d/base:$ROOTFS,upperdir=$d/upper,workdir=$d/work" "$d/mnt" ||
+		die "dkms: cannot mount an overlay over $ROOTFS"
+	mkdir -p "$d/mnt/tmp/pcibk-src"
+	dkms_sources | tar -C "$REPO_ROOT" -cf - -T - | tar -xf - -C "$d/mnt/tmp/pcibk-src"
+	# DEBUG (from "make vmtest DEBUG=1"): the debug module, as 'make module'
+	# builds it then too, so that the srcversions still compare.
+	chroot_run "$d/mnt" make -C /tmp/pcibk-src dkms-install KVER="$KABI" \
+		PCIBK_VERSION="$PCIBK_DKMS_VERSION" DEBUG="${DEBUG:-}" >"$d/install.log" 2>&1 || rc=$?
+	dkms_umount
+	if [ "$rc" != 0 ]; then
+		tail -n 20 "$d/install.log" >&2
+		warn "BACKEND=dkms: make dkms-install failed in the dom0 root, see $d/install.log"
+		return 1
+	fi
+	grep 'dkms-install:' "$d/install.log" | sed 's/^/[vm] /'
+	dkms_pack
+	stamp_set dkms-overlay "$key"
+	info "BACKEND=dkms: DKMS install packed, $(du -h "$DKMS_OVERLAY" | cut -f1)"
+}
+
+# The DKMS install and what 72-dkms.sh compares with, appended to the
+# payload: the version and the srcversion of 'make module's build.
+add_dkms_payload() {
+	local t=$RUN_DIR/dkms-add
+	mkdir -p "$t"
+	cp "$DKMS_OVERLAY" "$t/dkms-overlay.tar"
+	{
+		printf 'PCIBK_DKMS_VERSION=%q\n' "$PCIBK_DKMS_VERSION"
+		printf 'PCIBK_SRCVERSION=%q\n' "$(modinfo -F srcversion "$OUR_KO")"
+	} >"$t/dkms.env"
+	tar -rf "$RUN_DIR/payload.tar" -C "$t" ./dkms-overlay.tar ./dkms.env
+	rm -rf "$t"
+}
