@@ -43,7 +43,7 @@ run_once_more() {
 	"$@" >"$WORK/last.out" 2>&1 || rc=$?
 	[ $rc = 0 ] && return 0
 	if [ $rc = 139 ] || grep -qE 'Segmentation fault|Illegal instruction|Bus error' "$WORK/last.out"; then
-		note "retrying after a crashed helper process (rc $rc): $*"
+		note check-retried "a helper process crashed (rc $rc); ran it again: $*"
 		sed 's/^/[crashed] /' "$WORK/last.out" | tail -n 10
 		rc=0
 		"$@" >"$WORK/last.out" 2>&1 || rc=$?
