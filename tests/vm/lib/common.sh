@@ -8,6 +8,9 @@ VM_BUILD=${VM_BUILD:-$REPO_ROOT/build/vm}
 VM_EXTRA=${VM_EXTRA:-$VM_BUILD/extra}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
+# QEMU 7.2's multi-threaded TCG now and then crashes QEMU itself on a busy
+# host (a softmmu TLB race); single-threaded TCG runs the vCPUs in turn.
+VM_TCG_THREAD=${VM_TCG_THREAD:-multi}
 VM_SCENARIOS=${VM_SCENARIOS:-}
 VM_VARS=${VM_VARS:-}
 PCIBK_KO=${PCIBK_KO:-xen-pciback/xen-pciback.ko}
