@@ -66,10 +66,21 @@ bench_median() {
 	sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 
+# bench_again CMD...: CMD, and once more after any failure (xl create
+# sometimes dies of heap corruption under TCG, which check's retry of
+# crashed helpers does not recognise), with guests BA and PR gone first.
+bench_again() {
+	local g
+	"$@" && return 0
+	echo "bench: '$*' failed; once more"
+	for g in BA PR; do guest_alive "$g" && timeout 120 xl destroy "$g"; done
+	"$@"
+}
+
 # bench_pcifront ROUND BACKEND: P1 and P2.
 bench_pcifront() {
 	local r=$1 b=$2 out dm c e
-	check "bench.$r.$b.guest-start" guest_start BA "$NIC_BDF" || return 1
+	check "bench.$r.$b.guest-start" bench_again guest_start BA "$NIC_BDF" || return 1
 	check "bench.$r.$b.nic-driver" gx BA "wait_drv $NIC_ID e1000e 60" || return 1
 	sleep 2
 	out=$(gx BA "/extra/cfgread /sys/bus/pci/devices/\$(bdf_of $NIC_ID)/config $BENCH_READS")
@@ -91,7 +102,7 @@ bench_pcifront() {
 # bench_probe ROUND BACKEND: conf_read, null round trip, P3.
 bench_probe() {
 	local r=$1 b=$2 out n
-	check "bench.$r.$b.probe-guest" probe_guest_start || return 1
+	check "bench.$r.$b.probe-guest" bench_again probe_guest_start || return 1
 	(sleep 3; timeout 120 xl pci-attach PR "$NVME_BDF") >>"$WORK/logs/bench-attach.txt" 2>&1 &
 	out=$WORK/logs/bench-$r-$b.probe
 	GX_TIMEOUT=300 gx PR "/extra/pcibk-probe --wait 90 latency --count $BENCH_LAT replay /extra/bench-msix.txt" >"$out" 2>&1
