@@ -34,7 +34,13 @@ probe_guest_start() {
 		passthrough = "enabled"
 		on_crash = "preserve"
 	EOF
-	timeout 120 xl create "$WORK/guests/PR.cfg" || return 1
+	# QEMU's TCG now and then corrupts a dom0 process ("corrupted
+	# double-linked list", abort): one more try.
+	if ! timeout 120 xl create "$WORK/guests/PR.cfg"; then
+		echo "xl create failed; once more"
+		timeout 60 xl destroy PR 2>/dev/null
+		timeout 120 xl create "$WORK/guests/PR.cfg" || return 1
+	fi
 	d=$(xl domid PR) || return 1
 	echo "$d" >"$WORK/guests/PR.domid"
 	echo 0 >"$WORK/guests/PR.seq"

@@ -20,7 +20,7 @@ cp /opt/pcibk/extra/60-probe.sh /opt/pcibk/scenarios/60-probe.sh
 			size=$(wc -c <"$log")
 			if [ "$size" -gt "$off" ]; then
 				tail -c +"$((off + 1))" "$log" | head -c "$((size - off))" |
-					tr -d '\r' | grep -v '^$' | head -n 40 |
+					tr -d '\r' | grep -v '^$' | head -n 200 |
 					sed 's/^/@@PRB /' >/dev/console
 				off=$size
 			fi
