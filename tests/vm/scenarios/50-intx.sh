@@ -34,23 +34,25 @@ intx_all_listed() {
 	done
 	return $rc
 }
-# intx_grows BDF GUESTCMD: the handled count grows while the guest runs CMD.
-intx_grows() {
+# intx_delta BDF GUESTCMD: how many interrupts the helper claimed while
+# the guest ran CMD (empty if it could not tell).
+intx_delta() {
 	local a b
 	a=$(intx_handled "$1")
-	gx I "$2" || return 1
+	gx I "$2" >&2 || return 1
 	b=$(intx_handled "$1")
-	echo "handled $a -> $b"
-	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
+	echo "handled $a -> $b" >&2
+	[ -n "$a" ] && [ -n "$b" ] && echo $((b - a))
+}
+# intx_grows BDF GUESTCMD: the handled count grows while the guest runs CMD.
+intx_grows() {
+	local n
+	n=$(intx_delta "$@") && [ -n "$n" ] && [ "$n" -gt 0 ]
 }
 # intx_still BDF GUESTCMD: the handled count does not move.
 intx_still() {
-	local a b
-	a=$(intx_handled "$1")
-	gx I "$2" || return 1
-	b=$(intx_handled "$1")
-	echo "handled $a -> $b"
-	[ -n "$a" ] && [ "$a" = "$b" ]
+	local n
+	n=$(intx_delta "$@") && [ "$n" = 0 ]
 }
 # intx_toggle BDF: one write to irq_handler_state.
 intx_toggle() { printf %s "$1" >"$INTX_S"; }
