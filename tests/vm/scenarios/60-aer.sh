@@ -80,8 +80,16 @@ aer_rp_enabled() {
 		return 1
 	}
 }
+# Once more after a failure: xl itself dies at times under TCG (heap
+# corruption, "symbol lookup error").
 aer_start() {
 	local rc=0
+	guest_start E "$AERNIC_BDF" >"$WORK/aer-create.out" 2>&1 || rc=$?
+	cat "$WORK/aer-create.out"
+	[ $rc = 0 ] && return 0
+	note "aer: guest E did not start (rc $rc), once more"
+	timeout 60 xl destroy E >/dev/null 2>&1
+	rc=0
 	guest_start E "$AERNIC_BDF" >"$WORK/aer-create.out" 2>&1 || rc=$?
 	cat "$WORK/aer-create.out"
 	return $rc
