@@ -112,6 +112,13 @@ mkdir -p "$T/xs/local/domain/0/backend/pci/5/0"
 echo 1 >"$T/xs/local/domain/0/backend/pci/5/0/num_devs"
 echo 0000:03:00.0 >"$T/xs/local/domain/0/backend/pci/5/0/dev-0"
 echo 0000:00:00.00 >"$T/xs/local/domain/0/backend/pci/5/0/vdev-0"
+mkdir -p "$T/xs/local/domain/5"
+echo guest5 >"$T/xs/local/domain/5/name"
+# a destroyed domain 9 left its backend directory naming 04:00.0: not an owner
+mkdir -p "$T/xs/local/domain/0/backend/pci/9/0"
+echo 1 >"$T/xs/local/domain/0/backend/pci/9/0/num_devs"
+echo 0000:04:00.0 >"$T/xs/local/domain/0/backend/pci/9/0/dev-0"
+echo 0000:00:00.00 >"$T/xs/local/domain/0/backend/pci/9/0/vdev-0"
 printf '0000:04:00.0\n' >"$S/bus/pci/drivers/pciback/permissive"
 printf '03:00.0\n\t8086:10d3:8086:0000\n\t\t00000000:2:00000000\n\t\t000000e0:2:000000ff\n' \
 	>"$S/bus/pci/drivers/pciback/quirks"

@@ -472,6 +472,14 @@ void find_owner(struct pdev *d)
 
 	nd = xs_list("/local/domain/0/backend/pci", doms, 64);
 	for (i = 0; i < nd; i++) {
+		/*
+		 * A backend directory can outlive its domain (seen after
+		 * xl destroy under libxl 4.17): only a domain that still has
+		 * its /local/domain/<id> entry owns anything.
+		 */
+		snprintf(p, sizeof(p), "/local/domain/%.32s/name", doms[i]);
+		if (xs_read_str(p, v, sizeof(v)))
+			continue;
 		snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%.32s/0/num_devs", doms[i]);
 		if (xs_read_str(p, v, sizeof(v)))
 			continue;
