@@ -16,6 +16,16 @@
 #      the device must come back to pciback.
 # What dom0 and the guest logged is printed (INFO) and kept in the logs.
 # shellcheck shell=bash
+#
+# Opt-in (VM_VARS=AER_INJECT=1): in the runs so far, QEMU 7.2 accepted the
+# first injection ("OK id: aernic ...") and then the whole machine went
+# silent at 100-200% CPU, with either backend, before dom0 logged anything.
+# Until that is understood it would only turn every run into a timeout.
+
+if [ "${AER_INJECT:-0}" != 1 ]; then
+	note aer "not run: an injected error wedges QEMU 7.2 here; VM_VARS=AER_INJECT=1 runs it"
+	return 0
+fi
 
 AER_RP=0000:00:10.0
 AER_UNCOR=0x1000	# Poisoned TLP: non-fatal by default severity
