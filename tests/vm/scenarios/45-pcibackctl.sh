@@ -50,9 +50,11 @@ else
 		-- assign 0000:00:04.0
 	check pcibackctl.root-untouched sh -c \
 		"[ \"\$(basename \"\$(readlink /sys/bus/pci/devices/0000:00:04.0/driver)\")\" = virtio-pci ]"
-	# release --rebind gives ahci back to dom0's ahci driver; assign takes it again.
+	# release --rebind gives ahci back to dom0's ahci driver; assign takes it
+	# again.  dom0 has no udev: load the driver, as it would be on a host.
+	modprobe ahci
 	check pcibackctl.release-rebind pctl release 0 'released and rebound' -- release "$AHCI_BDF" --rebind
-	check pcibackctl.released-to-ahci sh -c "[ \"\$(basename \"\$(readlink /sys/bus/pci/devices/$AHCI_BDF/driver)\")\" = ahci ]"
+	check pcibackctl.released-to-ahci retry 30 sh -c "readlink /sys/bus/pci/devices/$AHCI_BDF/driver | grep -q '/ahci\$'"
 	check pcibackctl.assign pctl assign 0 'is assignable' -- assign "$AHCI_BDF"
 	check pcibackctl.assigned-on-pciback is_on_pciback "$AHCI_BDF"
 	if check pcibackctl.guest-start guest_start D "$NIC_BDF"; then
