@@ -229,7 +229,13 @@ static int cmd_diagnose(const char *arg)
 	} else {
 		for (i = 0; i < n; i++)
 			printf("%-5s %-10s %s\n", verdict_name(c[i].v), c[i].name, c[i].detail);
-		printf("%s: %s\n", d.bdf, fails ? "cannot be assigned" : "can be assigned");
+		if (fails)
+			printf("%s: cannot be assigned\n", d.bdf);
+		else if (d.owner >= 0)
+			printf("%s: assigned to domain %d now; can be assigned again once detached\n",
+			       d.bdf, d.owner);
+		else
+			printf("%s: can be assigned\n", d.bdf);
 	}
 	if (!d.exists)
 		return EX_NODEV;
@@ -335,7 +341,23 @@ static int cmd_release(const char *arg)
 			return EX_SYS;
 		}
 	}
-	printf("%s released%s\n", d.bdf, env.rebind ? " and rebound" : "");
+	if (env.rebind) {
+		struct pdev after;
+
+		/* Say what happened, not what was asked: a driver may not bind. */
+		memset(&after, 0, sizeof(after));
+		if (parse_bdf(d.bdf, &after))
+			return EX_SYS;
+		probe_dev(&after);
+		if (!after.driver[0] || !strcmp(after.driver, "pciback")) {
+			fprintf(stderr, "pcibackctl: %s released, but no driver has bound it (is its driver loaded?)\n",
+				d.bdf);
+			return EX_FAIL;
+		}
+		printf("%s released and rebound to %s\n", d.bdf, after.driver);
+		return EX_OK;
+	}
+	printf("%s released\n", d.bdf);
 	return EX_OK;
 }
 
