@@ -70,7 +70,6 @@ struct pcibk_backend {
 
 extern struct mutex pcibk_mutex;
 extern bool pcibk_passthrough;
-extern struct workqueue_struct *pcibk_wq;
 extern const struct pcibk_host_ops pcibk_linux_host_ops;
 
 /* aer.c */

@@ -8,7 +8,6 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/workqueue.h>
 #include <xen/xen.h>
 
 #include <pcibk/cfg.h>
@@ -29,8 +28,6 @@ MODULE_PARM_DESC(passthrough,
 module_param_named(permissive, pcibk_permissive, bool, 0644);
 MODULE_PARM_DESC(permissive,
 		 "Let guests write unhandled config registers of every device (unsafe)");
-
-struct workqueue_struct *pcibk_wq;
 
 /*
  * Debug builds only: the core's self-checks, before anything is
@@ -68,15 +65,10 @@ static int __init pcibk_init(void)
 	if (rc)
 		return rc;
 
-	pcibk_wq = alloc_workqueue("xen-pciback", WQ_UNBOUND | WQ_HIGHPRI, 0);
-	if (!pcibk_wq) {
-		rc = -ENOMEM;
-		goto err_seize;
-	}
 	rc = pcibk_stub_register();
 	if (rc) {
 		pr_err("cannot register the PCI driver: %d\n", rc);
-		goto err_wq;
+		goto err_seize;
 	}
 	rc = pcibk_xenbus_register();
 	if (rc) {
@@ -88,8 +80,6 @@ static int __init pcibk_init(void)
 
 err_stub:
 	pcibk_stub_unregister();
-err_wq:
-	destroy_workqueue(pcibk_wq);
 err_seize:
 	pcibk_seize_free();
 	return rc;
@@ -100,7 +90,6 @@ static void __exit pcibk_exit(void)
 	/* Guests first: their teardown detaches every assigned function. */
 	pcibk_xenbus_unregister();
 	pcibk_stub_unregister();
-	destroy_workqueue(pcibk_wq);
 	pcibk_seize_free();
 }
 

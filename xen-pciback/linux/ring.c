@@ -46,7 +46,7 @@ static void pcibk_ring_eoi(void *ctx, bool spurious)
 
 /*
  * B3: an op that may sleep runs in a worker, on the CPU that took the
- * event: the unbound pcibk_wq may wake a worker on another CPU, and in a
+ * event: an unbound queue may wake a worker on another CPU, and in a
  * PV dom0 that wake-up is an IPI through the hypervisor, dearer than
  * most ops. The per-CPU high-priority system queue needs none and
  * preempts ordinary tasks. Every work item is cancelled by
