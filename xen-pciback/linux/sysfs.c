@@ -488,15 +488,14 @@ const struct attribute_group *pcibk_drv_groups[] = {
  * pcibk_mutex keeps the claiming guest, whose domid is printed, alive.
  */
 static ssize_t pcibk_dev_show(struct device *dev, char *buf,
-			      int (*show)(const struct pcibk_dev *d, char *buf,
-					  size_t len))
+			      int (*show)(const struct pcibk_pdev *pd, char *buf))
 {
 	struct pcibk_pdev *pd = dev_get_drvdata(dev);
 	int n = 0;
 
 	mutex_lock(&pcibk_mutex);
 	if (pd && pd->core && !pd->removed)
-		n = show(pd->core, buf, PAGE_SIZE);
+		n = show(pd, buf);
 	mutex_unlock(&pcibk_mutex);
 	return n;
 }
@@ -506,27 +505,30 @@ static ssize_t pcibk_dev_show(struct device *dev, char *buf,
  * of the guest that holds it: events, spurious events... (zeros when no
  * guest holds it). pcibk_mutex keeps that instance alive.
  */
+static int pcibk_stats_text(const struct pcibk_pdev *pd, char *buf)
+{
+	int n = pcibk_dev_stats_show(pd->core, buf, PAGE_SIZE);
+
+	return n + pcibk_ring_stats_show(pd->be ? &pd->be->ring.stats : NULL,
+					 buf + n, PAGE_SIZE - n);
+}
+
 static ssize_t pciback_stats_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	struct pcibk_pdev *pd = dev_get_drvdata(dev);
-	int n = 0;
-
-	mutex_lock(&pcibk_mutex);
-	if (pd && pd->core && !pd->removed) {
-		n = pcibk_dev_stats_show(pd->core, buf, PAGE_SIZE);
-		n += pcibk_ring_stats_show(pd->be ? &pd->be->ring.stats : NULL,
-					   buf + n, PAGE_SIZE - n);
-	}
-	mutex_unlock(&pcibk_mutex);
-	return n;
+	return pcibk_dev_show(dev, buf, pcibk_stats_text);
 }
 static DEVICE_ATTR_RO(pciback_stats);
+
+static int pcibk_denied_text(const struct pcibk_pdev *pd, char *buf)
+{
+	return pcibk_cfg_denied_show(pd->core, buf, PAGE_SIZE);
+}
 
 static ssize_t pciback_denied_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	return pcibk_dev_show(dev, buf, pcibk_cfg_denied_show);
+	return pcibk_dev_show(dev, buf, pcibk_denied_text);
 }
 static DEVICE_ATTR_RO(pciback_denied);
 
