@@ -166,12 +166,16 @@ guest_start() {
 		echo "guest $name exists from an earlier failed start: destroying it"
 		timeout 120 xl destroy "$name"
 	fi
+	# Under QEMU 7.2 TCG xl itself sometimes crashes (segfault, heap
+	# corruption abort, "symbol lookup error"): after the domain is built,
+	# the domain exists and its agent answers below; before, one more try.
 	if ! timeout 120 xl create "$WORK/guests/$name.cfg"; then
-		# Under QEMU 7.2 TCG xl itself sometimes crashes (segfault, heap
-		# corruption abort) after the domain is built: then the domain
-		# exists and its agent answers below.  Otherwise it failed.
-		xl domid "$name" >/dev/null 2>&1 || return 1
-		echo "xl create failed, but domain $name exists: waiting for its agent"
+		if xl domid "$name" >/dev/null 2>&1; then
+			echo "xl create failed, but domain $name exists: waiting for its agent"
+		else
+			echo "xl create failed before building $name: once more"
+			timeout 120 xl create "$WORK/guests/$name.cfg" || return 1
+		fi
 	fi
 	local d
 	d=$(xl domid "$name") || return 1

@@ -90,20 +90,6 @@ aer_rp_enabled() {
 		return 1
 	}
 }
-# Once more after a failure: xl itself dies at times under TCG (heap
-# corruption, "symbol lookup error").
-aer_start() {
-	local rc=0
-	guest_start E "$AERNIC_BDF" >"$WORK/aer-create.out" 2>&1 || rc=$?
-	cat "$WORK/aer-create.out"
-	[ $rc = 0 ] && return 0
-	note "aer: guest E did not start (rc $rc), once more"
-	timeout 60 xl destroy E >/dev/null 2>&1
-	rc=0
-	guest_start E "$AERNIC_BDF" >"$WORK/aer-create.out" 2>&1 || rc=$?
-	cat "$WORK/aer-create.out"
-	return $rc
-}
 # aer_destroy_paused: xl destroy of the paused guest finishes in time.
 aer_destroy_paused() {
 	local t0=$SECONDS rc=0
@@ -117,7 +103,7 @@ info "aer: $(lspci -s "${AERNIC_BDF#0000:}" 2>&1); root port $(lspci -s "${AER_R
 if check aer.rootport.aer-enabled aer_rp_enabled &&
 	check aer.nic.assignable assignable_add "$AERNIC_BDF" &&
 	check aer.nic.on-pciback is_on_pciback "$AERNIC_BDF" &&
-	check aer.guest-start aer_start; then
+	check aer.guest-start guest_start E "$AERNIC_BDF"; then
 	check aer.nic.driver gx E "wait_drv $NIC_ID e1000e 30"
 	check aer.nic.traffic-before gx E "traffic $NIC_ID"
 
