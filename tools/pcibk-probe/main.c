@@ -533,12 +533,16 @@ int main(int argc, char **argv)
 	       an->late_reply, an->bad_vector, an->timeouts);
 	if (c.stalled)
 		printf("stalled: the backend stopped answering; later commands skipped\n");
+	/* Decided before the disconnect: it frees what an points into. */
+	if (!rc && (bad || an->timeouts))
+		rc = 1;
 	if (c.verbose)
 		fprintf(stderr, "pcibk-probe: disconnecting\n");
 	probe_disconnect(c.f);
 	if (c.verbose)
 		fprintf(stderr, "pcibk-probe: disconnected\n");
-	if (!rc && (bad || an->timeouts))
-		rc = 1;
+	if (rc)
+		fprintf(stderr, "pcibk-probe: exit %d (%s)\n", rc,
+			rc == 1 ? "anomalies or timeouts" : "error");
 	return rc;
 }
