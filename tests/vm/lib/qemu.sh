@@ -141,6 +141,21 @@ hmp_send() {
 	printf '   monitor: %s\n' "$cmd"
 }
 
+# hmp_snapshot WHY: what the vCPUs are doing, for a run gone silent (a
+# wedged machine): "info cpus" and every vCPU's registers, twice 2 s apart
+# so that the log shows whether they move. Answers go to monitor.log.
+hmp_snapshot() {
+	local cmd i
+	printf '%s snapshot: %s\n' "$((SECONDS - RUN_T0))" "$1" >>"$LOGDIR/hmp.txt"
+	for i in 1 2; do
+		for cmd in 'info cpus' 'info registers -a'; do
+			# shellcheck disable=SC2016 # expanded by the inner bash
+			timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$cmd" "$RUN_DIR/mon.in" || return 0
+		done
+		sleep 2
+	done
+}
+
 # Handle one line of the serial log.
 handle_line() {
 	local line=$1 rest status name detail
@@ -213,7 +228,7 @@ run_vm() {
 	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
 	qpid=$!
 	QEMU_PID=$qpid
-	local seen=0 total crashed=''
+	local seen=0 total crashed='' quiet_since=$SECONDS snapped=''
 	while :; do
 		local alive=1
 		kill -0 "$qpid" 2>/dev/null || alive=0
@@ -227,8 +242,16 @@ run_vm() {
 				crashed=$(sed -n "$((seen + 1)),${total}p" "$serial" | grep -aE "$CRASH_RE" | head -n1 | tr -d '\r')
 			fi
 			seen=$total
+			quiet_since=$SECONDS
 		fi
 		[ "$alive" = 0 ] && break
+		# Nothing on the serial console for VM_QUIET_SNAPSHOT seconds: the
+		# machine may be wedged; keep evidence before VM_TIMEOUT kills it.
+		if [ -z "$snapped" ] && [ $((SECONDS - quiet_since)) -ge "${VM_QUIET_SNAPSHOT:-240}" ]; then
+			snapped=1
+			report NOTE harness.quiet "no serial output for ${VM_QUIET_SNAPSHOT:-240} s; vCPU state in $LOGDIR/monitor.log"
+			hmp_snapshot "serial quiet for $((SECONDS - quiet_since)) s"
+		fi
 		if [ -n "$crashed" ]; then
 			sleep 3
 			kill "$qpid" 2>/dev/null || true
