@@ -13,7 +13,7 @@
 #         first "claiming resource" (the 256-devfn scan done), ms
 #   guest PR, no pcifront, nvme hot-plugged, pcibk-probe:
 #     conf_read round trip and the null round trip (absent devfn), median us
-#     P3  enable_msix with 1, 32 and 64 vectors, median of 3, us
+#     P3  enable_msix with 1, 32, 64 and 128 vectors, median of 3, us
 # Raw figures go to bench-raw.txt in the log directory, one line each:
 #   R ROUND BACKEND METRIC VALUE
 # tests/vm/bench/report.sh turns them into the table.
@@ -110,7 +110,7 @@ bench_probe() {
 	grep -E '^latency|enable_msix|TIMEOUT|^anomalies' "$out"
 	bench_rec "$r" "$b" conf_read "$(sed -n 's/^latency .*(assigned) .* median \([0-9.]*\) .*/\1/p' "$out")"
 	bench_rec "$r" "$b" null "$(sed -n 's/^latency .*(absent) .* median \([0-9.]*\) .*/\1/p' "$out")"
-	for n in 1 32 64; do
+	for n in 1 32 64 128; do
 		bench_rec "$r" "$b" "P3.$n" "$(sed -n "s/.*enable_msix .* nr $n -> err 0 .*(\([0-9.]*\) us)\$/\1/p" "$out" | bench_median)"
 	done
 	guest_destroy PR >/dev/null 2>&1

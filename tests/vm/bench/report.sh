@@ -36,6 +36,7 @@ END {
 	desc["P3.1"] = "P3 enable_msix 1 vector (us)"
 	desc["P3.32"] = "P3 enable_msix 32 vectors (us)"
 	desc["P3.64"] = "P3 enable_msix 64 vectors (us)"
+	desc["P3.128"] = "P3 enable_msix 128 vectors (us)"
 	# in-tree first: the ratios are to it
 	for (i = 1; i <= nb; i++) if (bk[i] == "intree") { t = bk[1]; bk[1] = bk[i]; bk[i] = t }
 	printf "| figure | rounds |"

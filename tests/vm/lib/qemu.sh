@@ -89,7 +89,7 @@ qemu_cmd() {
 		-drive "file=$RUN_DIR/logs.img,if=none,id=logs,format=raw,cache=unsafe"
 		-device virtio-blk-pci,drive=logs,addr=0xc,serial=pcibk-logs
 		-drive "file=$VM_BUILD/disks/nvme.img,if=none,id=nvm0,format=raw,cache=unsafe,snapshot=on"
-		-device nvme,serial=pcibk0,drive=nvm0,addr=0x5
+		-device nvme,serial=pcibk0,drive=nvm0,addr=0x5,msix_qsize=129
 		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
 		-drive "file=$VM_BUILD/disks/ahci.img,if=none,id=ahd0,format=raw,cache=unsafe,snapshot=on"
 		-device ich9-ahci,id=ahci1,addr=0x7 -device ide-hd,drive=ahd0,bus=ahci1.0
