@@ -49,13 +49,13 @@ static const int fault_errs[] = {
 /* Guest steps: count the unlimited log lines they cause. */
 static unsigned long log_mark;
 
-static void guest_begin(struct fz *f)
+void fz_guest_begin(struct fz *f)
 {
 	log_mark = sim_log_unlimited;
 	f->in_guest = true;
 }
 
-static void guest_end(struct fz *f)
+void fz_guest_end(struct fz *f)
 {
 	f->in_guest = false;
 	f->log_guest += sim_log_unlimited - log_mark;
@@ -202,18 +202,60 @@ static void check_reply(struct fz *f, const struct fz_req *r, const u8 *before)
 	}
 }
 
+/* Index of an answer among a device's err_* counters. */
+static unsigned int err_index(s32 err)
+{
+	return err <= 0 && err >= -5 ? (unsigned int)-err : PCIBK_STAT_ERRS - 1;
+}
+
+/*
+ * The request the guest wrote was counted once, on the device it names
+ * (req_<cmd>, err_<answer>), or as "not found"; nothing else moved. A
+ * hostile guest may rewrite the request while it is read: then only one
+ * count, somewhere.
+ */
+static void check_counted(struct fz *f, const struct fz_req *r,
+			  struct pcibk_dev *d, const struct pcibk_dev_stats *st,
+			  u64 not_found, bool exact)
+{
+	s32 err = (s32)get32(f->pg->page, PCIBK_SH_ERR);
+	unsigned int c = r->cmd < PCIBK_NR_CMDS ? r->cmd : PCIBK_NR_CMDS;
+
+	if (!exact)
+		return;	/* the totals of fz_check() still hold */
+	if (!d) {
+		FZ_ASSERT(f->g.stats.not_found == not_found + 1,
+			  "request for no device not counted as not found");
+		return;
+	}
+	FZ_ASSERT(f->g.stats.not_found == not_found,
+		  "%s: request counted as not found", d->name);
+	FZ_ASSERT(d->stats.req[c] == st->req[c] + 1 &&
+		  d->stats.err[err_index(err)] == st->err[err_index(err)] + 1,
+		  "%s: command %u answered %d not counted", d->name, r->cmd, err);
+}
+
 static void direct_op(struct fz *f, const struct fz_req *r, bool hostile)
 {
 	static u8 before[4096];
+	struct pcibk_dev_stats st;
+	struct pcibk_dev *d = NULL;
+	u64 not_found = f->g.stats.not_found;
 
+	if (r->domain <= 0xffff && r->bus <= 0xff && r->devfn <= 0xff)
+		d = pcibk_topo_find(&f->g.topo, r->domain, r->bus, r->devfn);
+	if (d)
+		st = d->stats;
 	write_req(f, r);
 	memcpy(before, f->pg->page, sizeof(before));
 	f->pg->seed = r->value ^ r->offset;
 	sim_page_arm(f->pg, hostile);
-	guest_begin(f);
+	fz_guest_begin(f);
 	pcibk_op_handle(&f->g, f->pg->page);
-	guest_end(f);
+	f->ops_direct++;
+	fz_guest_end(f);
 	sim_page_disarm(f->pg);
+	check_counted(f, r, d, &st, not_found, !hostile);
 	if (trace)
 		fprintf(stderr, "  op cmd %u %x:%x:%x off %d size %d value %#x -> err %d value %#x\n",
 			r->cmd, r->domain, r->bus, r->devfn, r->offset, r->size,
@@ -280,29 +322,56 @@ static const struct pcibk_ring_ops fake_ring_ops = {
 	.aer_wake = rf_aer_wake,
 };
 
-static void ring_event(struct fz *f)
+void fz_ring_event(struct fz *f)
 {
 	if (f->pg->page[0] & (1u << _XEN_PCIF_active))
 		f->rf.notified_post = true;
-	guest_begin(f);
+	fz_guest_begin(f);
 	pcibk_ring_event(&f->ring);
-	guest_end(f);
+	fz_guest_end(f);
 }
 
-static void ring_work(struct fz *f)
+void fz_ring_work(struct fz *f)
 {
 	if (!f->rf.kick_pending)
 		return;
 	f->rf.kick_pending = false;
 	sim_page_arm(f->pg, f->hostile);
-	guest_begin(f);
+	fz_guest_begin(f);
 	f->rf.in_work = true;
 	pcibk_ring_work(&f->ring);
 	f->rf.in_work = false;
-	guest_end(f);
+	fz_guest_end(f);
 	sim_page_disarm(f->pg);
 	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active)))
 		f->rf.notified_post = false;
+}
+
+/* The worker runs until it stops requeueing (a workqueue would). */
+void fz_ring_flush(struct fz *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8 && f->rf.kick_pending; i++)
+		fz_ring_work(f);
+}
+
+/*
+ * The frontend disconnects and connects again: the worker is flushed,
+ * the event channel unbound (an owed EOI goes with it), and a new ring
+ * instance starts with counters of its own.
+ */
+void fz_reconnect(struct fz *f)
+{
+	fz_ring_flush(f);
+	f->rf.kick_pending = false;
+	f->ops_old_rings += f->ring.stats.ops;
+	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIF_active);
+	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+	pcibk_ring_init(&f->ring, f->pg->page, &f->g, &fake_ring_ops, f);
+	memset(&f->rf, 0, sizeof(f->rf));
+	memset(&f->ring_seen, 0, sizeof(f->ring_seen));
+	f->log_budget++;	/* "event while an EOI is pending", once per ring */
 }
 
 static void ring_post(struct fz *f, const struct fz_req *r)
@@ -314,13 +383,10 @@ static void ring_post(struct fz *f, const struct fz_req *r)
 /* Post, notify, let the worker run until it stops requeueing. */
 static void ring_op(struct fz *f, const struct fz_req *r)
 {
-	unsigned int i;
-
 	f->rf.reposted = false;
 	ring_post(f, r);
-	ring_event(f);
-	for (i = 0; i < 8 && f->rf.kick_pending; i++)
-		ring_work(f);
+	fz_ring_event(f);
+	fz_ring_flush(f);
 	if (!f->rf.reposted && !(f->pg->page[0] & (1u << _XEN_PCIF_active)))
 		check_reply(f, r, NULL);
 }
@@ -335,7 +401,7 @@ static void export(struct fz *f, struct fz_dev *fd)
 		f->log_budget += 3;	/* the once-per-device warning again */
 }
 
-static void release(struct fz *f, struct fz_dev *fd)
+void fz_release(struct fz *f, struct fz_dev *fd)
 {
 	if (fd->d)
 		pcibk_guest_release(&f->g, fd->d);
@@ -384,38 +450,10 @@ static void quirk(struct fz *f, struct fz_dev *fd, u8 how)
 	}
 }
 
-static void show(struct fz *f, struct fz_dev *fd)
-{
-	static char buf[4096];
-	struct pcibk_root roots[PCIBK_MAX_ROOTS];
-	struct pcibk_cfg_denied den[PCIBK_CFG_DENIED_SLOTS];
-	size_t len = 1 + fz_u8(&f->in) * 16u;
-	int n;
-
-	if (len > sizeof(buf))
-		len = sizeof(buf);
-	pcibk_topo_roots(&f->g.topo, roots, 1 + fz_u8(&f->in) % PCIBK_MAX_ROOTS);
-	if (!fd->d)
-		return;
-	n = pcibk_cfg_quirks_show(fd->d, buf, len);
-	FZ_ASSERT(n >= 0 && (size_t)n < len && strlen(buf) == (size_t)n,
-		  "quirks_show returned %d for %zu", n, len);
-	n = pcibk_cfg_denied_show(fd->d, buf, len);
-	FZ_ASSERT(n >= 0 && (size_t)n < len && strlen(buf) == (size_t)n,
-		  "denied_show returned %d for %zu", n, len);
-	n = pcibk_dev_stats_show(fd->d, buf, len);
-	FZ_ASSERT(n >= 0 && (size_t)n < len && strlen(buf) == (size_t)n,
-		  "stats_show returned %d for %zu", n, len);
-	pcibk_dev_mode(fd->d);
-	pcibk_cfg_denied(fd->d, den, ARRAY_SIZE(den));
-	if (fd->d->guest)
-		pcibk_vaddr_format(&fd->d->vaddr, buf, 1 + fz_u8(&f->in) % 32);
-}
-
 static void admin(struct fz *f)
 {
 	u8 what = fz_u8(&f->in);
-	struct fz_dev *fd = &f->dev[fz_u8(&f->in) % f->ndev];
+	struct fz_dev *fd = fz_pick(f);
 
 	switch (what % 8) {
 	case 0:
@@ -439,7 +477,7 @@ static void admin(struct fz *f)
 		quirk(f, fd, what >> 3);
 		break;
 	case 6:
-		show(f, fd);
+		fz_show(f, fd);
 		break;
 	default:
 		if (fd->d)
@@ -457,82 +495,6 @@ static void fault(struct fz *f)
 	f->h->fail_repeat = op & 0x80;
 }
 
-/* ---------------------------------------------------------------- AER */
-
-/* How the guest answers the AER request being waited for. */
-static u8 aer_how;
-static u32 aer_answer;
-static bool aer_gone;
-
-static enum pcibk_aer_wait aer_wait(void *ctx, unsigned int timeout_ms)
-{
-	struct fz *f = ctx;
-
-	FZ_ASSERT(timeout_ms == PCIBK_AER_TIMEOUT_MS, "AER timeout %u", timeout_ms);
-	FZ_ASSERT(f->pg->page[0] & (1u << _XEN_PCIB_active),
-		  "AER wait without the request posted");
-	if ((aer_how & 9) == 9) {
-		/* The frontend went away meanwhile: the page is not the core's. */
-		aer_gone = true;
-		return PCIBK_AER_GONE;
-	}
-	if (aer_how & 1)
-		return PCIBK_AER_TIMEOUT;	/* the guest never answers */
-	/* The guest answers (anything), clears the bit and notifies. */
-	pcibk_sh_write32(f->pg->page, PCIBK_SH_AER_ERR, aer_answer);
-	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
-	if (aer_how & 2)
-		ring_event(f);
-	return PCIBK_AER_ANSWERED;
-}
-
-static unsigned long aer_fails;
-
-static void aer_fail_guest(void *ctx)
-{
-	(void)ctx;
-	aer_fails++;
-}
-
-static const struct pcibk_aer_ops fake_aer_ops = {
-	.wait = aer_wait,
-	.fail_guest = aer_fail_guest,
-};
-
-/* The host PCI core reports an error of a device: forward one stage. */
-static void aer(struct fz *f, u8 what)
-{
-	struct fz_dev *fd = &f->dev[fz_u8(&f->in) % f->ndev];
-	u32 cmd = XEN_PCI_OP_aer_detected + fz_u8(&f->in) % 4;
-	u32 state = what & 8 ? fz_u32(&f->in) : 1u + what % 3u;
-	unsigned long fails;
-	int res;
-
-	aer_how = fz_u8(&f->in);
-	aer_answer = aer_how & 4 ? fz_u32(&f->in) : 1u + aer_how % 7u;
-	if (!fd->d)
-		return;
-	if (what & 16)
-		pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
-	else
-		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
-	aer_gone = false;
-	fails = aer_fails;
-	res = pcibk_aer_forward(what & 32 ? NULL : &f->ring, fd->d, cmd, state,
-				&fake_aer_ops, f);
-	if (aer_gone) {
-		/* Nobody left to fail; the harness takes the page back. */
-		FZ_ASSERT(aer_fails == fails, "AER: guest failed after it went away");
-		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
-	}
-	FZ_ASSERT(res >= PCIBK_ERS_NONE && res <= PCIBK_ERS_NO_AER_DRIVER,
-		  "AER result %d", res);
-	FZ_ASSERT(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring.flags),
-		  "AER request left pending");
-	FZ_ASSERT(!(f->pg->page[0] & (1u << _XEN_PCIB_active)),
-		  "_XEN_PCIB_active left set");
-}
-
 /* Something outside the guest's reach changes the hardware. */
 static void hw_poke(struct fz *f)
 {
@@ -542,10 +504,10 @@ static void hw_poke(struct fz *f)
 	u32 cmd;
 
 	if (what % 5 == 3) {
-		aer(f, what);
+		fz_aer_poke(f, what);
 		return;
 	}
-	fd = &f->dev[fz_u8(&f->in) % f->ndev];
+	fd = fz_pick(f);
 	pf = fd->sd->pf ? fd->sd->pf : fd->sd;
 	cmd = sim_hw_read(pf, 4, 2);
 	switch (what % 5) {
@@ -644,12 +606,12 @@ static void request(struct fz *f, u8 op)
 static void step(struct fz *f)
 {
 	u8 op = fz_u8(&f->in);
+	unsigned int i, n, nops = f->ext ? 24 : 20;
 	struct fz_req r;
-	unsigned int i, n;
 
 	if (trace)
-		fprintf(stderr, "step %u at byte %zu\n", op % 20u, f->in.pos - 1);
-	switch (op % 20) {
+		fprintf(stderr, "step %u at byte %zu\n", op % nops, f->in.pos - 1);
+	switch (op % nops) {
 	case 0: case 1: case 2: case 3: case 4: case 5:
 		request(f, op % 20);
 		break;
@@ -660,10 +622,10 @@ static void step(struct fz *f)
 		sim_fail_clear(f->h);
 		break;
 	case 8:
-		export(f, &f->dev[fz_u8(&f->in) % f->ndev]);
+		export(f, fz_pick(f));
 		break;
 	case 9:
-		release(f, &f->dev[fz_u8(&f->in) % f->ndev]);
+		fz_release(f, fz_pick(f));
 		break;
 	case 10:
 		teardown(f);
@@ -680,17 +642,17 @@ static void step(struct fz *f)
 		ring_post(f, &r);
 		break;
 	case 14:
-		ring_event(f);
+		fz_ring_event(f);
 		break;
 	case 15:
-		ring_work(f);
+		fz_ring_work(f);
 		break;
 	case 16:	/* an event storm, maybe with work in between */
 		n = fz_u8(&f->in);
 		for (i = 0; i < (n & 0x3f); i++) {
-			ring_event(f);
+			fz_ring_event(f);
 			if (n & 0x80 && i % 3 == 2)
-				ring_work(f);
+				fz_ring_work(f);
 		}
 		break;
 	case 17:	/* the frontend gives up and clears the bit (timeout) */
@@ -700,10 +662,28 @@ static void step(struct fz *f)
 	case 18:
 		hw_poke(f);
 		break;
-	default:
+	case 19:
 		f->hostile = !f->hostile;
 		break;
+	case 20:
+		fz_intx_fire(f);
+		break;
+	case 21:
+		fz_intx_toggle(f);
+		break;
+	case 22:
+		fz_counters(f);
+		break;
+	default:
+		fz_aer_step(f);
+		break;
 	}
+}
+
+/* The device a step names (there is at least one). */
+struct fz_dev *fz_pick(struct fz *f)
+{
+	return &f->dev[fz_u8(&f->in) % f->ndev];
 }
 
 /* ------------------------------------------------------------ set-up */
@@ -788,11 +768,12 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	pcibk_permissive = false;
 
 	flags = fz_u8(&f->in);
-	f->nomsi = flags & 4;
-	f->hostile = flags & 8;
-	pcibk_permissive = flags & 2;
+	f->nomsi = flags & FZ_F_NOMSI;
+	f->hostile = flags & FZ_F_HOSTILE;
+	f->ext = flags & FZ_F_EXT;
+	pcibk_permissive = flags & FZ_F_PERMISSIVE;
 	f->global_ever_permissive = pcibk_permissive;
-	pcibk_guest_init(&f->g, DOMID, flags & 1);
+	pcibk_guest_init(&f->g, DOMID, flags & FZ_F_PASSTHROUGH);
 	pcibk_ring_init(&f->ring, f->pg->page, &f->g, &fake_ring_ops, f);
 	f->log_budget = 1;	/* "event while an EOI is pending", once */
 
@@ -807,8 +788,7 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	}
 
 	/* Let the worker finish, then the guest goes away. */
-	for (i = 0; i < 8 && f->rf.kick_pending; i++)
-		ring_work(f);
+	fz_ring_flush(f);
 	sim_fail_clear(f->h);
 	teardown(f);
 	for (i = 0; i < f->ndev; i++)

@@ -42,6 +42,14 @@ struct fz_dev {
 	bool exported;
 	bool ever_permissive;		/* raw MSI flag writes were allowed */
 	struct fz_quirk quirks[FZ_MAX_QUIRKS];
+	/* The INTx helper as irq_handler_state (§9) may have left it. */
+	bool toggled;			/* isr_on toggled since the host's last change */
+	bool admin_ack;			/* toggled on while MSI/MSI-X was on */
+	bool helper_seen;		/* sd->helper_on at the last check */
+	u8 irq_mode_seen;		/* MSI | MSI-X << 1 at the last check */
+	/* Counters at the last check: they never go down. */
+	struct pcibk_dev_stats stats_seen;
+	unsigned long handled_seen;
 };
 
 struct fz_ring_fake {
@@ -52,6 +60,13 @@ struct fz_ring_fake {
 	bool reposted;			/* one was, since the last ring_op */
 	bool in_work;			/* pcibk_ring_work() is running */
 };
+
+/* Header flags. */
+#define FZ_F_PASSTHROUGH	0x01
+#define FZ_F_PERMISSIVE		0x02
+#define FZ_F_NOMSI		0x04
+#define FZ_F_HOSTILE		0x08
+#define FZ_F_EXT		0x10	/* step opcodes mod 24, not 20 */
 
 struct fz {
 	enum fz_mode mode;
@@ -72,6 +87,12 @@ struct fz {
 	struct pcibk_ring ring;
 	struct fz_ring_fake rf;
 	u32 next_req[9];		/* the request reposted from notify */
+	bool ext;			/* FZ_F_EXT: steps 20-23 exist */
+	/* Every request the core served, counted by whoever handed it in. */
+	u64 ops_direct;			/* pcibk_op_handle() calls */
+	u64 ops_old_rings;		/* ring ops before the last reconnect */
+	u64 not_found_seen;
+	struct pcibk_ring_stats ring_seen;
 };
 
 extern struct fz *fz_cur;
@@ -85,6 +106,26 @@ u8 fz_u8(struct fz_in *in);
 u16 fz_u16(struct fz_in *in);
 u32 fz_u32(struct fz_in *in);
 bool fz_more(const struct fz_in *in);
+
+/* Steps of harness.c that the other step files use. */
+void fz_guest_begin(struct fz *f);
+void fz_guest_end(struct fz *f);
+void fz_ring_event(struct fz *f);
+void fz_ring_work(struct fz *f);
+void fz_ring_flush(struct fz *f);
+void fz_reconnect(struct fz *f);
+void fz_release(struct fz *f, struct fz_dev *fd);
+struct fz_dev *fz_pick(struct fz *f);
+
+/* The INTx helper and the sysfs-style show functions (intx.c, show.c). */
+void fz_intx_fire(struct fz *f);
+void fz_intx_toggle(struct fz *f);
+void fz_show(struct fz *f, struct fz_dev *fd);
+void fz_counters(struct fz *f);
+
+/* AER forwarding (aer.c): the old POKE kind 3, and step 23. */
+void fz_aer_poke(struct fz *f, u8 what);
+void fz_aer_step(struct fz *f);
 
 /* Devices (build.c). */
 struct sim_dev *fz_build(struct fz *f, unsigned int tmpl, u8 bus, u8 devfn);

@@ -5,7 +5,8 @@
 #   make vmtest [BACKEND=intree|ours]   all scenarios, PASS/FAIL/XFAIL lines
 #   make demo   [BACKEND=ours|intree]   narrated NIC passthrough
 #   make vm-images                      build/refresh the cached images only
-# Variables: PCIBK_KO, VM_BUILD, VM_EXTRA, VM_SCENARIOS, VM_VARS, VM_TIMEOUT, VM_SMP, VM_TCG_THREAD.
+# Variables: PCIBK_KO, VM_BUILD, VM_EXTRA, VM_SCENARIOS, VM_VARS, VM_TIMEOUT, VM_SMP, VM_TCG_THREAD,
+# VM_IOMMU, VM_QUIET_SNAPSHOT.
 
 VM_RUN = tests/vm/run.sh
 VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' \
@@ -15,7 +16,9 @@ VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' 
 	$(if $(VM_VARS),VM_VARS='$(VM_VARS)') \
 	$(if $(VM_TIMEOUT),VM_TIMEOUT='$(VM_TIMEOUT)') \
 	$(if $(VM_SMP),VM_SMP='$(VM_SMP)') \
-	$(if $(VM_TCG_THREAD),VM_TCG_THREAD='$(VM_TCG_THREAD)')
+	$(if $(VM_TCG_THREAD),VM_TCG_THREAD='$(VM_TCG_THREAD)') \
+	$(if $(VM_IOMMU),VM_IOMMU='$(VM_IOMMU)') \
+	$(if $(VM_QUIET_SNAPSHOT),VM_QUIET_SNAPSHOT='$(VM_QUIET_SNAPSHOT)')
 
 .PHONY: vmtest demo vm-images vm-clean vm-shellcheck
 # pcibackctl is built first: the payload carries it for its scenario.

@@ -81,7 +81,7 @@ qemu_cmd() {
 		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
 		-chardev "pipe,id=mon0,path=$RUN_DIR/mon" -mon chardev=mon0,mode=readline
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0
-		-device intel-iommu,intremap=on
+		-device "$VM_IOMMU"
 		-drive "file=$VM_BUILD/dom0.img,if=none,id=root,format=raw,cache=unsafe,snapshot=on"
 		-device virtio-blk-pci,drive=root,addr=0x4,serial=pcibk-root
 		-drive "file=$RUN_DIR/payload.tar,if=none,id=payload,format=raw,readonly=on"
