@@ -5,6 +5,7 @@
  * against the rules (PROTOCOL.md §4.2, §6), and the state invariants
  * checked after every step. Any violation abort()s.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include "harness.h"
 
@@ -279,6 +280,90 @@ static void check_ring(struct fz *f)
 		  "request posted with an event, never answered");
 }
 
+/*
+ * The INTx helper (§12.1): the core's record of what the host holds is
+ * the host's; isr_on says the same unless the administrator toggled it
+ * (irq_handler_state, §9) since the host last installed or removed it.
+ */
+static void check_intx(struct fz_dev *fd)
+{
+	struct sim_dev *sd = fd->sd;
+	struct pcibk_dev *d = fd->d;
+	u8 mode = (u8)(d->msi_enabled | d->msix_enabled << 1);
+
+	FZ_ASSERT(d->intx_installed == sd->helper_on, "%s: helper %d vs host %d",
+		  d->name, d->intx_installed, sd->helper_on);
+	if (sd->helper_on != fd->helper_seen)
+		fd->toggled = false;	/* installed or removed: in step again */
+	fd->helper_seen = sd->helper_on;
+	if (!fd->toggled)
+		FZ_ASSERT(d->isr_on == sd->helper_on, "%s: helper %d vs %d",
+			  d->name, d->isr_on, sd->helper_on);
+	FZ_ASSERT(!sd->helper_on || d->info.irq, "%s: helper without an irq",
+		  d->name);
+	/* ack follows MSI/MSI-X: off while either is on, but for an admin's on. */
+	if (mode != fd->irq_mode_seen)
+		fd->admin_ack = false;
+	fd->irq_mode_seen = mode;
+	FZ_ASSERT(!mode || !d->ack || fd->admin_ack,
+		  "%s: INTx helper acking with MSI %d MSI-X %d on", d->name,
+		  d->msi_enabled, d->msix_enabled);
+}
+
+/* Counters never go down; each request counted once, req and err alike. */
+static void check_counters(struct fz_dev *fd)
+{
+	const struct pcibk_dev *d = fd->d;
+	u64 req = 0, err = 0;
+	unsigned int i;
+
+	for (i = 0; i < PCIBK_STAT_CMDS; i++) {
+		FZ_ASSERT(d->stats.req[i] >= fd->stats_seen.req[i],
+			  "%s: req counter %u went down", d->name, i);
+		req += d->stats.req[i];
+	}
+	for (i = 0; i < PCIBK_STAT_ERRS; i++) {
+		FZ_ASSERT(d->stats.err[i] >= fd->stats_seen.err[i],
+			  "%s: err counter %u went down", d->name, i);
+		err += d->stats.err[i];
+	}
+	FZ_ASSERT(req == err, "%s: %" PRIu64 " requests, %" PRIu64 " answers counted",
+		  d->name, req, err);
+	FZ_ASSERT(d->intx_handled >= fd->handled_seen,
+		  "%s: INTx handled count went down", d->name);
+	fd->stats_seen = d->stats;
+	fd->handled_seen = d->intx_handled;
+}
+
+#define RING_UP(s, n)	FZ_ASSERT(s.n >= f->ring_seen.n, \
+				  "ring counter " #n " went down")
+
+/* The ring's counters never go down; every op served is counted once. */
+static void check_totals(struct fz *f)
+{
+	const struct pcibk_ring_stats s = f->ring.stats;
+	u64 counted = f->g.stats.not_found;
+	unsigned int i, c;
+
+	RING_UP(s, events);
+	RING_UP(s, spurious);
+	RING_UP(s, ops);
+	RING_UP(s, eoi);
+	RING_UP(s, double_events);
+	RING_UP(s, requeues);
+	RING_UP(s, fast);
+	f->ring_seen = s;
+	FZ_ASSERT(f->g.stats.not_found >= f->not_found_seen,
+		  "not_found counter went down");
+	f->not_found_seen = f->g.stats.not_found;
+	for (i = 0; i < f->ndev; i++)
+		for (c = 0; f->dev[i].d && c < PCIBK_STAT_CMDS; c++)
+			counted += f->dev[i].d->stats.req[c];
+	FZ_ASSERT(counted == f->ops_direct + f->ops_old_rings + s.ops,
+		  "%" PRIu64 " requests counted, %" PRIu64 " served", counted,
+		  f->ops_direct + f->ops_old_rings + s.ops);
+}
+
 void fz_check(struct fz *f)
 {
 	long irqs = 0;
@@ -315,8 +400,8 @@ void fz_check(struct fz *f)
 			  sd->msix_on);
 		FZ_ASSERT(!d->msix_enabled || d->msix_nr == sd->msix_nr,
 			  "%s: MSI-X nr %u vs %u", d->name, d->msix_nr, sd->msix_nr);
-		FZ_ASSERT(d->isr_on == sd->helper_on, "%s: helper %d vs %d",
-			  d->name, d->isr_on, sd->helper_on);
+		check_intx(fd);
+		check_counters(fd);
 		irqs += (d->msi_enabled ? 1 : 0) + (d->msix_enabled ? d->msix_nr : 0);
 		if (d->guest) {
 			FZ_ASSERT(d->guest == &f->g, "foreign guest");
@@ -335,6 +420,7 @@ void fz_check(struct fz *f)
 	FZ_ASSERT(f->log_guest <= f->log_budget,
 		  "guest input caused %lu unlimited log lines (budget %lu): %s",
 		  f->log_guest, f->log_budget, sim_log_last);
+	check_totals(f);
 	if (f->ring.ops)
 		check_ring(f);
 }

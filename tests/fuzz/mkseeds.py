@@ -13,6 +13,12 @@ import sys
 STEP_ANY, STEP_READ, STEP_WRITE, STEP_MSI, STEP_MSIX, STEP_ENABLE = range(6)
 FAULT, FAULT_CLEAR, EXPORT, RELEASE, TEARDOWN, ADMIN = 6, 7, 8, 9, 10, 11
 POST, EVENT, WORK, STORM, TIMEOUT, POKE, HOSTILE = 13, 14, 15, 16, 17, 18, 19
+# With header flag EXT (opcodes mod 24): INTx line, irq_handler_state,
+# show functions, AER with a hostile frontend.
+EXT = 0x10
+FIRE, TOGGLE, SHOW, AER = 20, 21, 22, 23
+# AER frontend behaviours (tests/fuzz/aer.c, enum fz_aer_how).
+ANSWER, NEVER, LATE, RACE, STUCK, REARM, GONE, UNPLUG = range(8)
 
 
 def header(flags, devs):
@@ -51,6 +57,31 @@ def admin(what, sel):
         s += struct.pack("<HBI", 0x40 + 4 * (what % 3), what % 3, 0xffff)
     elif what % 8 == 6:                          # show: lengths
         s += bytes([what, what, what])
+    return s
+
+
+def fire(sel, n, shared=False, to_check=False):
+    """The INTx line fires 1 + n (n < 64) times, or up to the next check."""
+    return bytes([FIRE, sel, (0x80 if shared else 0) | (0x40 if to_check else 0) | n])
+
+
+def toggle(sel, how, extra=b""):
+    """irq_handler_state: spelling how of device sel's name (intx.c)."""
+    return bytes([TOGGLE, sel, how]) + extra
+
+
+def show(sel, which, *lens):
+    """Show function which (or all: 0xc0) with length bytes."""
+    return bytes([SHOW, sel, which]) + bytes(lens)
+
+
+def aer(sel, what, mode, state=None, answer=None):
+    """AER step: what (stage, handler 8, no ring 16, post 32), mode."""
+    s = bytes([AER, what, sel, mode])
+    if what & 4:
+        s += struct.pack("<I", state)
+    if mode & 16:
+        s += struct.pack("<I", answer)
     return s
 
 
@@ -107,6 +138,43 @@ def main():
         bytes([POKE, 3 | 16 | (what & 0x20), 0, stage, how])
         for what in (0, 0x20) for stage in range(4) for how in (0, 1, 2, 3)) + \
         bytes([POKE, 3, 0, 0, 0, POST, 0, 0, 0, EVENT, POKE, 3 | 16, 0, 1, 2, WORK])
+    # The INTx helper: installed by the guest's COMMAND write, fired up to
+    # the line-shared checks, toggled by irq_handler_state in every
+    # spelling, across MSI enable/disable, removed by decoding off.
+    seeds["intx"] = header(EXT, [0, 1]) + enable(0) + enable(1) + \
+        fire(0, 5) + fire(0, 0, shared=True, to_check=True) + \
+        fire(0, 0, to_check=True) + fire(0, 3) + show(0, 1, 2) + \
+        b"".join(toggle(0, how) + fire(0, 1) + show(0, 1, 2)
+                 for how in (0, 1, 2, 3, 4, 9, 11)) + \
+        toggle(0, 5, bytes([4, ord("9")])) + \
+        toggle(1, 6, bytes([13]) + b"0000:04:00.0\n") + \
+        msi(0, 1) + fire(0, 2) + toggle(0, 0) + toggle(0, 0) + fire(0, 2) + \
+        msi(0, 2) + fire(0, 2) + msix(1, 2) + toggle(1, 1) + \
+        write(0, 0x04, 1, 0) + fire(0, 1) + toggle(0, 0) + enable(0) + \
+        show(0, 0xc0, 2, 2, 2, 2, 2, 2) + bytes([RELEASE, 0, RELEASE, 1])
+    # Every show function with every kind of length, after some traffic.
+    seeds["show"] = header(EXT, [0, 3]) + enable(0) + read(0, 0, 2) + \
+        read(0, 0x1000, 2) + msix(0, 3) + bytes([EVENT, STORM, 0x85]) + \
+        b"".join(show(sel, which, ln)
+                 for sel in (0, 1) for which in range(6)
+                 for ln in (0, 4, 1, 5, 9, 13, 2)) + \
+        show(0, 0, 3, 0x10, 0x00) + show(0, 0xc0, 1, 5, 9, 13, 2, 0) + \
+        bytes([ADMIN, 4, 0]) + struct.pack("<HBI", 0x40, 2, 0xffff) + \
+        show(0, 4, 1) + show(0, 4, 5)
+    # AER with a frontend that answers, never answers, answers late,
+    # races the timeout, leaves the bit set, sets it again, disconnects,
+    # or loses the device; each with and without an event.
+    seeds["aer-hostile"] = header(EXT, [0, 1]) + enable(0) + b"".join(
+        aer(dev, 8 | stage | post, how | event | (answer << 5))
+        for how in range(8) for event in (0, 8)
+        for stage, answer in ((0, 2), (1, 4), (2, 7), (3, 0))
+        for post in (0, 32) for dev in (0,)) + \
+        bytes([EXPORT, 0]) + aer(1, 8 | 4, 16 | ANSWER, 3, 0xffffffff) + \
+        aer(1, 16, ANSWER) + aer(1, 1, ANSWER) + aer(1, 3, ANSWER) + \
+        aer(1, 8, UNPLUG | 8 | (5 << 5)) + bytes([EXPORT, 1]) + \
+        aer(1, 8, GONE | 8 | (1 << 5)) + read(1, 0, 2) + \
+        aer(1, 8, LATE | (1 << 5)) + bytes([POST, 0, 0, 0, EVENT]) + \
+        aer(0, 8, ANSWER | 8 | (5 << 5)) + bytes([WORK, TEARDOWN])
     for name, data in seeds.items():
         with open(os.path.join(outdir, "seed-" + name), "wb") as f:
             f.write(data)

@@ -17,6 +17,9 @@ mode=$1 out=$2 secs=$3
 shift 3
 dir=tests/fuzz
 rc=0
+# The engine's sources (fuzz.mk's FUZZ_LIB_SRCS), for the builds made here.
+lib=("$dir"/harness.c "$dir"/check.c "$dir"/build.c "$dir"/parse.c
+     "$dir"/intx.c "$dir"/show.c "$dir"/aer.c)
 
 stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -n 1; }
 
@@ -72,7 +75,7 @@ afl() {
 		AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1 afl-clang-fast -std=gnu11 -g -O1 \
 			-Iinclude -Itests/sim -fsanitize=fuzzer \
 			-DFZ_TARGET_MODE="FZ_MODE_$(echo "$t" | tr a-z A-Z)" -o "$bin" \
-			"$dir/target.c" "$dir"/harness.c "$dir"/check.c "$dir"/build.c "$dir"/parse.c \
+			"$dir/target.c" "${lib[@]}" \
 			tests/sim/*.c xen-pciback/core/*.c || { rc=1; return; }
 	fi
 	[ "$secs" -gt 0 ] || return
@@ -97,7 +100,7 @@ cov() {
 	clang -std=gnu11 -g -O1 -Iinclude -Itests/sim -fsanitize=fuzzer \
 		-fprofile-instr-generate -fcoverage-mapping \
 		-DFZ_TARGET_MODE="FZ_MODE_$(echo "$t" | tr a-z A-Z)" -o "$bin" \
-		"$dir/target.c" "$dir"/harness.c "$dir"/check.c "$dir"/build.c "$dir"/parse.c \
+		"$dir/target.c" "${lib[@]}" \
 		tests/sim/*.c xen-pciback/core/*.c || { rc=1; return; }
 	LLVM_PROFILE_FILE="$out/cov/$t.profraw" "$bin" -runs=0 "$dir/corpus/$t" \
 		>"$out/cov/$t.log" 2>&1

@@ -10,6 +10,7 @@ struct aer_rig {
 	struct pcibk_ring r;
 	int answer;		/* what the frontend writes; -1: never answers */
 	bool gone;		/* the wait sees the ring or device go away */
+	bool answer_event;	/* the frontend answers with an event first */
 	unsigned int waits, fails, notifies, eois;
 	unsigned int timeout_seen;
 	u32 seen_cmd, seen_err, seen_dom, seen_bus, seen_devfn;
@@ -62,6 +63,12 @@ static enum pcibk_aer_wait a_wait(void *ctx, unsigned int timeout_ms)
 	g->seen_dom = rd(g, PCIBK_SH_AER_DOMAIN);
 	g->seen_bus = rd(g, PCIBK_SH_AER_BUS);
 	g->seen_devfn = rd(g, PCIBK_SH_AER_DEVFN);
+	if (g->answer_event) {
+		v = (u32)g->answer;
+		memcpy(g->f.pg->page + PCIBK_SH_AER_ERR, &v, 4);
+		pcibk_sh_clear_flag(g->f.pg->page, _XEN_PCIB_active);
+		pcibk_ring_event(&g->r);	/* B4: wakes us, EOI owed */
+	}
 	if (g->gone)
 		return PCIBK_AER_GONE;
 	if (g->answer < 0)
@@ -293,5 +300,28 @@ TEST(aer_device_leaving_topology)
 		 PCIBK_ERS_NONE);
 	CHECK_EQ(g.waits, 1);
 	pcibk_dev_detach(g.f.d[1]);	/* the detach that was under way */
+	fix_fini(&g.f);
+}
+
+/*
+ * The frontend answered with an event, but the device was unplugged
+ * before the wait saw the answer: the ring stays connected, so the EOI
+ * that event is owed is paid here, or the channel stays masked.
+ */
+TEST(aer_gone_after_answer_pays_eoi)
+{
+	struct aer_rig g;
+
+	rig(&g, true, PCIBK_ERS_RECOVERED);
+	g.answer_event = true;
+	g.gone = true;
+	CHECK_EQ(pcibk_aer_forward(&g.r, g.f.d[1], XEN_PCI_OP_aer_detected, 2, &aops, &g),
+		 PCIBK_ERS_CAN_RECOVER);
+	CHECK_EQ(g.fails, 0);
+	CHECK_EQ(g.eois, 1);
+	CHECK_EQ(g.r.stats.eoi, 1);
+	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &g.r.flags));
+	pcibk_guest_release(&g.f.g, g.f.d[1]);	/* the unplug goes on */
 	fix_fini(&g.f);
 }

@@ -66,6 +66,17 @@ int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
 	post(r, d, cmd, state);
 	w = ops->wait(ctx, PCIBK_AER_TIMEOUT_MS);
 	pcibk_clear_bit(PCIBK_RING_AER_PENDING, &r->flags);
+	/*
+	 * Nobody else will EOI for an event that woke us (B4), whatever
+	 * ended the wait: after a hot-unplug the ring stays connected, and
+	 * an EOI kept owed would mask the frontend's channel for good. The
+	 * EOI touches the ring, not the page (found by the fuzzer).
+	 */
+	if (!pcibk_test_bit(PCIBK_RING_INFLIGHT, &r->flags) &&
+	    pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
+		r->stats.eoi++;
+		r->ops->eoi(r->ctx, false);
+	}
 	if (w == PCIBK_AER_GONE) {
 		/*
 		 * The frontend disconnected or the device is being detached:
@@ -75,12 +86,6 @@ int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
 		pcibk_info_rl("%s: AER: guest went away during the request\n",
 			      d->name);
 		return def;
-	}
-	/* Nobody else will EOI for an event that woke us (B4). */
-	if (!pcibk_test_bit(PCIBK_RING_INFLIGHT, &r->flags) &&
-	    pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
-		r->stats.eoi++;
-		r->ops->eoi(r->ctx, false);
 	}
 	if (w != PCIBK_AER_ANSWERED) {
 		pcibk_err_rl("%s: pcifront aer process not responding!\n",
