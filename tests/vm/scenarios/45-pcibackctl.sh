@@ -62,8 +62,14 @@ else
 		check pcibackctl.guest-driver gx D "wait_drv $NIC_ID e1000e 30"
 		sleep 2
 		check pcibackctl.list-owner pctl list-owned 0 "^$NIC_BDF .*dom$d" -- list
+		# The in-tree driver has no pciback_stats: pcibackctl says so.
+		if [ "$BACKEND" = intree ]; then
+			ctr='^counters: not reported by this backend'
+		else
+			ctr='req_conf_read [1-9]'
+		fi
 		check pcibackctl.show pctl show 0 "^owner: +dom$d" '^interrupts: +msix' \
-			'req_conf_read [1-9]' -- show "$NIC_BDF"
+			"$ctr" -- show "$NIC_BDF"
 		check pcibackctl.diagnose-assigned pctl diag-assigned 0 \
 			"^info +assigned +assigned to domain $d" -- diagnose "$NIC_BDF"
 		check pcibackctl.release-refused pctl release-owned 1 "assigned to domain $d; detach it first" \
