@@ -35,16 +35,14 @@ CHECK_BINS	+= $(SAN_DIR)/tools/pcibk-probe-tests
 # make probe-vmtest [BACKEND=intree|ours] [PROBE_FUZZ_SECONDS=N]
 # Runs only the probe scenario (plus set-up and log checks): a guest without
 # xen-pcifront, the NIC hot-plugged, pcibk-probe replay/latency/fuzz in it.
-# Waits while another QEMU harness run is going (pgrep -x cannot see it:
-# a process name is cut at 15 characters). Results: the RESULT lines,
+# Like every harness run it waits for the machine-wide QEMU lock
+# (tests/vm/README.md, VM_QEMU_LOCK). Results: the RESULT lines,
 # and build/vm/logs/vmtest-<backend>/probe-<backend>.txt.
 PROBE_VM_EXTRA	= $(BUILD)/probe-vm/extra-$(or $(BACKEND),intree)
 PROBE_VM_BUILD	:= $(or $(VM_BUILD),build/vm)
 
 .PHONY: probe-vmtest
 probe-vmtest: $(OPT_DIR)/tools/pcibk-probe.static
-	@while pgrep -f "^qemu-system-x86_64 " >/dev/null && [ -z "$(PROBE_NOWAIT)" ]; do \
-		echo "probe-vmtest: another QEMU run is going, waiting"; sleep 30; done
 	@[ -d $(PROBE_VM_BUILD)/pkg/lib/modules ] || $(MAKE) --no-print-directory vm-images
 	rm -rf $(PROBE_VM_EXTRA)
 	mkdir -p $(PROBE_VM_EXTRA)
