@@ -77,7 +77,7 @@ qemu_cmd() {
 	local serial=$1
 	# -smap: QEMU 7.2's TCG with SMAP crashes a PV dom0 (shared/VM.md).
 	# shellcheck disable=SC2054 # commas are QEMU's
-	QEMU_ARGS=(qemu-system-x86_64 -accel "tcg,thread=$VM_TCG_THREAD" -cpu max,-smap -machine q35
+	QEMU_ARGS=(qemu-system-x86_64 -accel "tcg,thread=$VM_TCG_THREAD" -cpu "$VM_CPU" -machine q35
 		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
 		-chardev "pipe,id=mon0,path=$RUN_DIR/mon" -mon chardev=mon0,mode=readline
 		-chardev "file,id=ser0,path=$serial" -serial chardev:ser0

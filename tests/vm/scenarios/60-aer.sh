@@ -57,8 +57,24 @@ aer_inject() {
 	msg "HMP pcie_aer_inject_error $*"
 	aer_wait 30 "$re" >/dev/null && return 0
 	note "aer: no reaction to 'pcie_aer_inject_error $*' after 30 s, sent once more"
+	aer_diag
 	msg "HMP pcie_aer_inject_error $*"
-	aer_wait 60 "$re" >/dev/null
+	aer_wait 60 "$re" >/dev/null && return 0
+	aer_diag
+	return 1
+}
+# aer_diag: where an injected error stopped, when dom0 logged nothing: the
+# error status in the NIC's and the root port's AER capability (set by
+# QEMU), the port's interrupt mode, and whether its irq ever fired.
+aer_diag() {
+	local l
+	{
+		lspci -vvv -s "${AERNIC_BDF#0000:}" | grep -E 'CESta|UESta'
+		lspci -vvv -s "${AER_RP#0000:}" | grep -E 'MSI|RootCmd|RootSta|ErrorSrc|CESta|UESta|RootCtl'
+		grep -E 'pcie|aer|PCIe' /proc/interrupts
+		# Xen's view: 'M' dumps the MSI(-X) state of every irq.
+		xl debug-keys M >/dev/null 2>&1 && xl dmesg | grep -E 'MSI' | tail -n 12
+	} 2>&1 | while IFS= read -r l; do info "aer-diag: $l"; done
 }
 # aer_show TAG: what dom0 logged about AER since the mark, as INFO lines.
 aer_show() {
