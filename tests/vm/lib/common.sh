@@ -15,6 +15,9 @@ VM_TCG_THREAD=${VM_TCG_THREAD:-single}
 VM_SCENARIOS=${VM_SCENARIOS:-}
 # -smap: QEMU 7.2's TCG with SMAP crashes a PV dom0 (shared/VM.md).
 VM_CPU=${VM_CPU:-max,-smap}
+# The root port of the AER NIC: pcie-root-port signals with MSI-X,
+# ioh3420 with MSI.
+VM_ROOT_PORT=${VM_ROOT_PORT:-pcie-root-port}
 # Xen needs an IOMMU to assign devices; interrupt remapping is optional.
 VM_IOMMU=${VM_IOMMU:-intel-iommu,intremap=on}
 VM_VARS=${VM_VARS:-}

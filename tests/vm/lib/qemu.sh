@@ -93,7 +93,7 @@ qemu_cmd() {
 		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
 		-drive "file=$VM_BUILD/disks/ahci.img,if=none,id=ahd0,format=raw,cache=unsafe,snapshot=on"
 		-device ich9-ahci,id=ahci1,addr=0x7 -device ide-hd,drive=ahd0,bus=ahci1.0
-		-device pcie-root-port,id=rp1,chassis=1,slot=1,addr=0x10
+		-device "$VM_ROOT_PORT,id=rp1,chassis=1,slot=1,addr=0x10"
 		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=rp1,addr=0x0,id=$AERNIC_QID"
 		-kernel "$VM_BUILD/xen"
 		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1"
