@@ -75,7 +75,7 @@ make_payload() {
 
 qemu_cmd() {
 	local serial=$1
-	# -smap: QEMU 7.2's TCG with SMAP crashes a PV dom0 (shared/VM.md).
+	# VM_CPU: see common.sh (qemu64; max needs -smap, shared/VM.md).
 	# shellcheck disable=SC2054 # commas are QEMU's
 	QEMU_ARGS=(qemu-system-x86_64 -accel "tcg,thread=$VM_TCG_THREAD" -cpu "$VM_CPU" -machine q35
 		-m 2048 -smp "$VM_SMP" -display none -vga none -nic none -monitor none -no-reboot
