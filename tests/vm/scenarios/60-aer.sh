@@ -69,12 +69,20 @@ aer_inject() {
 aer_diag() {
 	local l
 	{
-		lspci -vvv -s "${AERNIC_BDF#0000:}" | grep -E 'CESta|UESta'
-		lspci -vvv -s "${AER_RP#0000:}" | grep -E 'MSI|RootCmd|RootSta|ErrorSrc|CESta|UESta|RootCtl'
+		lspci -vvv -s "${AERNIC_BDF#0000:}" | grep -E 'DevCtl:|CESta|UESta'
+		lspci -vvv -s "${AER_RP#0000:}" | grep -E 'DevCtl:|BridgeCtl:|MSI|RootCmd|RootSta|ErrorSrc|CESta|UESta|RootCtl'
 		grep -E 'pcie|aer|PCIe' /proc/interrupts
 		# Xen's view: 'M' dumps the MSI(-X) state of every irq.
 		xl debug-keys M >/dev/null 2>&1 && xl dmesg | grep -E 'MSI' | tail -n 12
 	} 2>&1 | while IFS= read -r l; do info "aer-diag: $l"; done
+}
+# aer_ctl TAG: the switches an error message needs on its way (QEMU checks
+# them as a real fabric does): error reporting in the NIC's and the port's
+# Device Control, SERR# forwarding in the port's Bridge Control.
+aer_ctl() {
+	info "$1: NIC $(lspci -vvv -s "${AERNIC_BDF#0000:}" 2>&1 | grep -oE 'DevCtl:.*' | head -n 1 | tr -s '\t ' ' ')"
+	info "$1: port $(lspci -vvv -s "${AER_RP#0000:}" 2>&1 | grep -oE 'DevCtl:.*' | head -n 1 | tr -s '\t ' ' ')"
+	info "$1: port $(lspci -vvv -s "${AER_RP#0000:}" 2>&1 | grep -oE 'BridgeCtl:.*' | head -n 1 | tr -s '\t ' ' ')"
 }
 # aer_show TAG: what dom0 logged about AER since the mark, as INFO lines.
 aer_show() {
@@ -117,11 +125,23 @@ aer_destroy_paused() {
 
 info "aer: $(lspci -s "${AERNIC_BDF#0000:}" 2>&1); root port $(lspci -s "${AER_RP#0000:}" 2>&1)"
 if check aer.rootport.aer-enabled aer_rp_enabled &&
+	aer_ctl boot
 	check aer.nic.assignable assignable_add "$AERNIC_BDF" &&
 	check aer.nic.on-pciback is_on_pciback "$AERNIC_BDF" &&
 	check aer.guest-start guest_start E "$AERNIC_BDF"; then
 	check aer.nic.driver gx E "wait_drv $NIC_ID e1000e 30"
 	check aer.nic.traffic-before gx E "traffic $NIC_ID"
+	aer_ctl assigned
+	# Without these QEMU drops the error message before the root port, as
+	# hardware would: say so, and set them for the injections below.
+	if ! lspci -vvv -s "${AERNIC_BDF#0000:}" | grep -qE 'DevCtl:.*CorrErr\+ NonFatalErr\+ FatalErr\+'; then
+		note "aer: the NIC's error reporting is off in its Device Control; dom0 sets it for the test"
+		setpci -s "${AERNIC_BDF#0000:}" CAP_EXP+8.w=0x0007:0x0007
+	fi
+	if ! lspci -vvv -s "${AER_RP#0000:}" | grep -qE 'BridgeCtl:.*SERR\+'; then
+		note "aer: SERR# forwarding is off in the root port's Bridge Control; dom0 sets it for the test"
+		setpci -s "${AER_RP#0000:}" BRIDGE_CONTROL.w=0x0002:0x0002
+	fi
 
 	# 1. Correctable: logged by dom0, nothing forwarded.
 	if check aer.cor.dom0-sees-it aer_inject 'Corrected error received|severity=Corrected' -c "$AERNIC_QID" "$AER_COR"; then
