@@ -206,8 +206,17 @@ guest_alive() { guest_domid "$1" >/dev/null; }
 # gx NAME CMD: run CMD in the guest's busybox shell (with the helpers of
 # guest/lib.sh); print its output, return its exit status.  GX_TIMEOUT
 # (default 60 s) bounds the wait.
+# gx_log_since LOG N: the console log after its first N lines (all of it
+# if it is shorter: a new file).
+gx_log_since() {
+	local n
+	n=$(wc -l <"$1" 2>/dev/null) || return 0
+	[ "$n" -ge "$2" ] || set -- "$1" 0
+	tail -n +$(($2 + 1)) "$1"
+}
+
 gx() {
-	local name=$1 cmd=$2 d seq log rc end
+	local name=$1 cmd=$2 d seq log rc end base
 	d=$(guest_domid "$name") || {
 		echo "gx: no guest $name"
 		return 125
@@ -224,6 +233,10 @@ gx() {
 	seq=$(($(cat "$WORK/guests/$name.seq") + 1))
 	echo "$seq" >"$WORK/guests/$name.seq"
 	log=/var/log/xen/console/guest-$name.log
+	# The console log outlives the domain: an earlier guest of the same
+	# name printed the same sequence numbers. Only what comes after this
+	# line count is this command's.
+	base=$(wc -l <"$log" 2>/dev/null) || base=0
 	xenstore-write "/local/domain/$d/data/pcibk-cmd" "$seq $cmd" || return 125
 	end=$((SECONDS + ${GX_TIMEOUT:-60}))
 	while :; do
@@ -239,10 +252,10 @@ gx() {
 	rc=${rc#* }
 	# The console log may lag behind xenstore a little.
 	end=$((SECONDS + 5))
-	until grep -qa "^@@G $seq END" "$log" 2>/dev/null || [ $SECONDS -ge $end ]; do
+	until gx_log_since "$log" "$base" | grep -qa "^@@G $seq END" || [ $SECONDS -ge $end ]; do
 		sleep 0.2
 	done
-	tr -d '\r' <"$log" | awk -v s="$seq" '
+	gx_log_since "$log" "$base" | tr -d '\r' | awk -v s="$seq" '
 		$0 == "@@G " s " BEGIN" { on = 1; next }
 		index($0, "@@G " s " END") == 1 { on = 0 }
 		on && $0 !~ /^\[ *[0-9]+\.[0-9]+\]/ { print }'
