@@ -20,11 +20,13 @@ AHCI_BDF=0000:00:07.0
 # passed-through device; guests use its MSI-X anyway.
 AERNIC_BDF=0000:01:00.0
 AERNIC_QID=aernic
+# The AER NIC's root port: errors can be injected there too.
+AERPORT_QID=rp1
 
 # Monitor commands a scenario may ask for ("@@PCIBK: HMP <command>"),
 # anchored extended regular expressions; anything else is refused.
 HMP_ALLOWED=(
-	"^pcie_aer_inject_error (-a )?(-c )?$AERNIC_QID (0x[0-9a-fA-F]{1,8}|[A-Z_]{2,24})\$"
+	"^pcie_aer_inject_error (-a )?(-c )?($AERNIC_QID|$AERPORT_QID) (0x[0-9a-fA-F]{1,8}|[A-Z_]{2,24})\$"
 )
 
 CRASH_RE='Hardware Dom0 crashed|Panic on CPU|Kernel panic - not syncing|Attempted to kill init'
@@ -56,7 +58,7 @@ make_payload() {
 		printf 'KABI=%q\n' "$KABI"
 		printf 'VM_SCENARIOS=%q\n' "$VM_SCENARIOS"
 		printf 'NVME_BDF=%q\nNIC_BDF=%q\nAHCI_BDF=%q\n' "$NVME_BDF" "$NIC_BDF" "$AHCI_BDF"
-		printf 'AERNIC_BDF=%q\nAERNIC_QID=%q\n' "$AERNIC_BDF" "$AERNIC_QID"
+		printf 'AERNIC_BDF=%q\nAERNIC_QID=%q\nAERPORT_QID=%q\n' "$AERNIC_BDF" "$AERNIC_QID" "$AERPORT_QID"
 		# VM_VARS: extra NAME=VALUE settings for the scenarios, one per word.
 		local v
 		for v in ${VM_VARS:-}; do
@@ -93,8 +95,8 @@ qemu_cmd() {
 		-netdev user,id=n0 -device e1000e,netdev=n0,addr=0x6
 		-drive "file=$VM_BUILD/disks/ahci.img,if=none,id=ahd0,format=raw,cache=unsafe,snapshot=on"
 		-device ich9-ahci,id=ahci1,addr=0x7 -device ide-hd,drive=ahd0,bus=ahci1.0
-		-device "$VM_ROOT_PORT,id=rp1,chassis=1,slot=1,addr=0x10"
-		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=rp1,addr=0x0,id=$AERNIC_QID"
+		-device "$VM_ROOT_PORT,id=$AERPORT_QID,chassis=1,slot=1,addr=0x10"
+		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=$AERPORT_QID,addr=0x0,id=$AERNIC_QID"
 		-kernel "$VM_BUILD/xen"
 		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1 extra_guest_irqs=256,512"
 		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")

@@ -28,6 +28,7 @@ if [ "${AER_INJECT:-0}" != 1 ]; then
 fi
 
 AER_RP=0000:00:10.0
+AER_TARGET=${AER_TARGET:-$AERPORT_QID}
 AER_UNCOR=0x1000	# Poisoned TLP: non-fatal by default severity
 AER_COR=0x40		# Bad TLP
 
@@ -83,6 +84,7 @@ aer_ctl() {
 	info "$1: NIC $(lspci -vvv -s "${AERNIC_BDF#0000:}" 2>&1 | grep -oE 'DevCtl:.*' | head -n 1 | tr -s '\t ' ' ')"
 	info "$1: port $(lspci -vvv -s "${AER_RP#0000:}" 2>&1 | grep -oE 'DevCtl:.*' | head -n 1 | tr -s '\t ' ' ')"
 	info "$1: port $(lspci -vvv -s "${AER_RP#0000:}" 2>&1 | grep -oE 'BridgeCtl:.*' | head -n 1 | tr -s '\t ' ' ')"
+	info "$1: port $(lspci -vvv -s "${AER_RP#0000:}" 2>&1 | grep -m1 -E '^[[:space:]]*Control:' | sed 's/^[[:space:]]*//' | tr -s '\t ' ' ')"
 }
 # aer_show TAG: what dom0 logged about AER since the mark, as INFO lines.
 aer_show() {
@@ -132,19 +134,31 @@ if check aer.rootport.aer-enabled aer_rp_enabled &&
 	check aer.nic.driver gx E "wait_drv $NIC_ID e1000e 30"
 	check aer.nic.traffic-before gx E "traffic $NIC_ID"
 	aer_ctl assigned
-	# Without these QEMU drops the error message before the root port, as
-	# hardware would: say so, and set them for the injections below.
-	if ! lspci -vvv -s "${AERNIC_BDF#0000:}" | grep -qE 'DevCtl:.*CorrErr\+ NonFatalErr\+ FatalErr\+'; then
-		note "aer: the NIC's error reporting is off in its Device Control; dom0 sets it for the test"
-		setpci -s "${AERNIC_BDF#0000:}" CAP_EXP+8.w=0x0007:0x0007
+	# QEMU 7.2 sends an error message up only from a function whose
+	# Command register has SERR# on (uncorrectable) and whose Device
+	# Control enables that severity; QEMU's e1000e has no writable error
+	# enables in Device Control, so an error injected into the NIC stays
+	# in the NIC. The root port has them (Linux's AER service turns them
+	# on), so the errors are injected there (AER_TARGET, default the port):
+	# dom0's AER recovery then walks the port's secondary bus, and the
+	# NIC's driver, pciback, gets the callbacks it forwards. SERR# in the
+	# port's Command register is off after boot: set it for the test.
+	if [ "$AER_TARGET" = "$AERPORT_QID" ] && ! lspci -vvv -s "${AER_RP#0000:}" | grep -m1 -E '^[[:space:]]*Control:' | grep -q ' SERR+'; then
+		note "aer: SERR# is off in the root port's Command register; dom0 sets it for the test"
+		setpci -s "${AER_RP#0000:}" COMMAND=0x0100:0x0100
 	fi
-	if ! lspci -vvv -s "${AER_RP#0000:}" | grep -qE 'BridgeCtl:.*SERR\+'; then
-		note "aer: SERR# forwarding is off in the root port's Bridge Control; dom0 sets it for the test"
-		setpci -s "${AER_RP#0000:}" BRIDGE_CONTROL.w=0x0002:0x0002
-	fi
+	aer_ctl injecting
 
-	# 1. Correctable: logged by dom0, nothing forwarded.
-	if check aer.cor.dom0-sees-it aer_inject 'Corrected error received|severity=Corrected' -c "$AERNIC_QID" "$AER_COR"; then
+	# 1. Correctable: logged by dom0, nothing forwarded. QEMU 7.2 passes
+	# only uncorrectable messages up the hierarchy (its
+	# pcie_aer_msg_alldev() wants SERR# and an uncorrectable severity), so
+	# dom0 may never see this one: a NOTE then, not a backend failure.
+	aer_mark
+	msg "HMP pcie_aer_inject_error -c $AER_TARGET $AER_COR"
+	if ! aer_wait 30 'Corrected error received|severity=Corrected' >/dev/null; then
+		note "aer: dom0 saw no correctable error within 30 s (QEMU 7.2 does not send correctable error messages up)"
+	else
+		result PASS aer.cor.dom0-sees-it
 		sleep 3
 		aer_show cor
 		check aer.cor.not-forwarded sh -c "! dmesg | tail -n +$((AER_MARK + 1)) | grep -E 'AER: (error_detected|resume)'"
@@ -153,7 +167,7 @@ if check aer.rootport.aer-enabled aer_rp_enabled &&
 	fi
 
 	# 2. Uncorrectable non-fatal: forwarded to the guest, which recovers.
-	if check aer.uncor.dom0-sees-it aer_inject 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected' "$AERNIC_QID" "$AER_UNCOR"; then
+	if check aer.uncor.dom0-sees-it aer_inject 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected' "$AER_TARGET" "$AER_UNCOR"; then
 		check aer.uncor.recovery-done aer_wait 180 'AER: device recovery (successful|failed)'
 		aer_show uncor
 		aer_guest_show guest
@@ -170,7 +184,7 @@ if check aer.rootport.aer-enabled aer_rp_enabled &&
 	# 3. Nobody answers: the guest is paused while recovery waits for it.
 	if check aer.pause xl pause E; then
 		aer_mark
-		msg "HMP pcie_aer_inject_error $AERNIC_QID $AER_UNCOR"
+		msg "HMP pcie_aer_inject_error $AER_TARGET $AER_UNCOR"
 		if check aer.paused.dom0-sees-it aer_wait 60 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected'; then
 			sleep 5
 			check_known aer.paused.destroy-completes "waits for the AER answer of a dead guest" \
