@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/pci.h>
@@ -344,13 +345,26 @@ static DRIVER_ATTR_RW(quirks);
  * one a guest holds is refused (-EBUSY), since resetting it under the
  * guest would break its driver.
  */
+/*
+ * How long do_flr waits for the device lock, in 100 ms steps. AER
+ * recovery holds that lock while the backend waits for a guest's answer
+ * (up to 300 s, §12.2); libxl writes do_flr on its way to destroying
+ * that very guest, so waiting for the lock would hold xl destroy (and
+ * with it the end of the wait) for the whole timeout.
+ */
+#define PCIBK_FLR_LOCK_TRIES	50
+
 static int pcibk_flr(struct pcibk_pdev *pd)
 {
 	const struct pcibk_host_ops *ops = &pcibk_linux_host_ops;
 	struct pci_dev *pdev = pd->pdev;
-	int rc;
+	int rc, i;
 
-	device_lock(&pdev->dev);
+	for (i = 0; !device_trylock(&pdev->dev); i++) {
+		if (i >= PCIBK_FLR_LOCK_TRIES)
+			return -EBUSY;
+		msleep(100);
+	}
 	if (pd->removed || !pd->core) {
 		rc = -ENODEV;
 		goto out;
