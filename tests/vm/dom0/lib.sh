@@ -203,9 +203,6 @@ guest_domid() {
 }
 guest_alive() { guest_domid "$1" >/dev/null; }
 
-# gx NAME CMD: run CMD in the guest's busybox shell (with the helpers of
-# guest/lib.sh); print its output, return its exit status.  GX_TIMEOUT
-# (default 60 s) bounds the wait.
 # gx_log_since LOG N: the console log after its first N lines (all of it
 # if it is shorter: a new file).
 gx_log_since() {
@@ -215,6 +212,9 @@ gx_log_since() {
 	tail -n +$(($2 + 1)) "$1"
 }
 
+# gx NAME CMD: run CMD in the guest's busybox shell (with the helpers of
+# guest/lib.sh); print its output, return its exit status.  GX_TIMEOUT
+# (default 60 s) bounds the wait.
 gx() {
 	local name=$1 cmd=$2 d seq log rc end base
 	d=$(guest_domid "$name") || {

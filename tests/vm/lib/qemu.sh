@@ -124,6 +124,13 @@ report() {
 	printf '%s\n' "$line" >>"$LOGDIR/results.txt"
 }
 
+# hmp_write COMMAND: one line to QEMU's monitor. QEMU holds the pipe open
+# read-write; the timeout covers a dead QEMU.
+hmp_write() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$1" "$RUN_DIR/mon.in"
+}
+
 # hmp_send COMMAND: pass one allowed command to QEMU's human monitor (a
 # pipe chardev: $RUN_DIR/mon.in; its answers go to $LOGDIR/monitor.log).
 hmp_send() {
@@ -136,10 +143,7 @@ hmp_send() {
 		return 0
 	fi
 	printf '%s %s\n' "$((SECONDS - RUN_T0))" "$cmd" >>"$LOGDIR/hmp.txt"
-	# QEMU holds the pipe open read-write; the timeout covers a dead QEMU.
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$cmd" "$RUN_DIR/mon.in" ||
-		report NOTE harness.hmp "could not write to the monitor: $cmd"
+	hmp_write "$cmd" || report NOTE harness.hmp "could not write to the monitor: $cmd"
 	printf '   monitor: %s\n' "$cmd"
 }
 
@@ -147,12 +151,11 @@ hmp_send() {
 # wedged machine): "info cpus" and every vCPU's registers, twice 2 s apart
 # so that the log shows whether they move. Answers go to monitor.log.
 hmp_snapshot() {
-	local cmd i
+	local cmd
 	printf '%s snapshot: %s\n' "$((SECONDS - RUN_T0))" "$1" >>"$LOGDIR/hmp.txt"
-	for i in 1 2; do
+	for _ in 1 2; do
 		for cmd in 'info cpus' 'info registers -a'; do
-			# shellcheck disable=SC2016 # expanded by the inner bash
-			timeout 5 bash -c 'printf "%s\n" "$1" >"$2"' _ "$cmd" "$RUN_DIR/mon.in" || return 0
+			hmp_write "$cmd" || return 0
 		done
 		sleep 2
 	done
