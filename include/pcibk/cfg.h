@@ -37,6 +37,14 @@ int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		   u32 *val);
 int pcibk_cfg_write(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		    u32 val);
+/*
+ * True if pcibk_cfg_write(d, off, size, ...) may sleep: it reaches a
+ * field whose hook calls a host op other than cfg_read/cfg_write. Every
+ * other write (and every read) only calls those two, which the host
+ * must allow in atomic context.
+ */
+bool pcibk_cfg_write_sleeps(struct pcibk_dev *d, unsigned int off,
+			    unsigned int size);
 
 /* §5: PCIBIOS codes to the err the guest sees. */
 int pcibk_cfg_map_err(int rc);

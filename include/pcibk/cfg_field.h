@@ -33,6 +33,12 @@ struct pcibk_cfg_def {
 	int (*init)(struct pcibk_dev *d, struct pcibk_cfg_field *f);
 	void (*reset)(struct pcibk_dev *d, struct pcibk_cfg_field *f);
 	void (*release)(struct pcibk_dev *d, struct pcibk_cfg_field *f);
+	/*
+	 * write may call a host op that sleeps (enable, power state): a
+	 * write that reaches such a field is never answered in the event
+	 * handler (pcibk_cfg_write_sleeps()).
+	 */
+	bool sleeps;
 };
 
 struct pcibk_cfg_field {

@@ -164,11 +164,11 @@ struct pcibk_ring_ops {
 	/* Wake whoever waits for the frontend's AER answer. */
 	void (*aer_wake)(void *ctx);
 	/*
-	 * Optional fast path (B3), called from pcibk_ring_event() for a
-	 * request that cannot sleep (a config read): if the glue can
-	 * exclude everything its guest lock excludes without sleeping, it
-	 * calls pcibk_ring_answer() under that exclusion and returns true;
-	 * false sends the request to the worker as usual.
+	 * Optional fast path (B3), called from pcibk_ring_event(), in the
+	 * event handler's context, for a config read or write: if the glue
+	 * can exclude everything its guest lock excludes without sleeping,
+	 * it returns pcibk_ring_try_answer() under that exclusion; false
+	 * sends the request to the worker as usual.
 	 */
 	bool (*fast)(void *ctx, struct pcibk_ring *r);
 };
@@ -209,8 +209,11 @@ void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
 void pcibk_ring_event(struct pcibk_ring *r);
 /* B6-B12: the worker, with the guest's lock held. */
 void pcibk_ring_work(struct pcibk_ring *r);
-/* B7-B10 for the fetched request: only from ops->fast. */
-void pcibk_ring_answer(struct pcibk_ring *r);
+/*
+ * B7-B10 for the fetched request, if it cannot sleep (pcibk_op_atomic()):
+ * only from ops->fast. False: nothing was done, the worker must run it.
+ */
+bool pcibk_ring_try_answer(struct pcibk_ring *r);
 
 /* ---- AER forwarding (aer.c) ---- */
 
@@ -303,6 +306,14 @@ void pcibk_guest_teardown(struct pcibk_guest *g);
 /* Read the request header from the page, each field once. */
 void pcibk_op_fetch(const void *sh, struct pcibk_req *req);
 /* Validate and run one request; may read the MSI-X entries once. */
+/*
+ * True if pcibk_op_run() of req calls no host op that may sleep: a config
+ * read, or a config write that reaches no field with a sleeping hook
+ * (pcibk_cfg_write_sleeps()), or one refused before any hook. Decides
+ * nothing else and changes nothing; the guest's topology must be stable
+ * until the op has run (the caller's exclusion).
+ */
+bool pcibk_op_atomic(struct pcibk_guest *g, const struct pcibk_req *req);
 void pcibk_op_run(struct pcibk_guest *g, const void *sh,
 		  const struct pcibk_req *req, struct pcibk_reply *rep);
 /* Write back err, value and (after enable_msix) the vectors only. */

@@ -62,6 +62,8 @@ struct pcibk_host_ops {
 	/*
 	 * Raw config access. The core has bounds-checked (off, size) against
 	 * cfg_size and alignment. Returns 0 or a PCIBIOS code / negative errno.
+	 * Must not sleep: the glue's event handler answers config reads and
+	 * most writes in atomic context (core.h, ring ops' fast).
 	 */
 	int (*cfg_read)(void *hdev, unsigned int off, unsigned int size, u32 *val);
 	int (*cfg_write)(void *hdev, unsigned int off, unsigned int size, u32 val);

@@ -59,6 +59,8 @@ struct fz_ring_fake {
 	unsigned int repost;		/* requests the guest posts on notify */
 	bool reposted;			/* one was, since the last ring_op */
 	bool in_work;			/* pcibk_ring_work() is running */
+	unsigned long fast_calls;	/* FZ_F_FAST: ops->fast offers */
+	unsigned long fast_answered;
 };
 
 /* Header flags. */
@@ -67,6 +69,7 @@ struct fz_ring_fake {
 #define FZ_F_NOMSI		0x04
 #define FZ_F_HOSTILE		0x08
 #define FZ_F_EXT		0x10	/* step opcodes mod 24, not 20 */
+#define FZ_F_FAST		0x20	/* the ring has the glue's fast path */
 
 struct fz {
 	enum fz_mode mode;
@@ -88,6 +91,7 @@ struct fz {
 	struct fz_ring_fake rf;
 	u32 next_req[9];		/* the request reposted from notify */
 	bool ext;			/* FZ_F_EXT: steps 20-23 exist */
+	bool fast;			/* FZ_F_FAST */
 	/* Every request the core served, counted by whoever handed it in. */
 	u64 ops_direct;			/* pcibk_op_handle() calls */
 	u64 ops_old_rings;		/* ring ops before the last reconnect */

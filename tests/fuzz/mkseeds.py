@@ -16,6 +16,8 @@ POST, EVENT, WORK, STORM, TIMEOUT, POKE, HOSTILE = 13, 14, 15, 16, 17, 18, 19
 # With header flag EXT (opcodes mod 24): INTx line, irq_handler_state,
 # show functions, AER with a hostile frontend.
 EXT = 0x10
+# Header flag FAST: the ring has the glue's event-handler fast path.
+FAST = 0x20
 FIRE, TOGGLE, SHOW, AER = 20, 21, 22, 23
 # AER frontend behaviours (tests/fuzz/aer.c, enum fz_aer_how).
 ANSWER, NEVER, LATE, RACE, STUCK, REARM, GONE, UNPLUG = range(8)
@@ -175,6 +177,11 @@ def main():
         aer(1, 8, GONE | 8 | (1 << 5)) + read(1, 0, 2) + \
         aer(1, 8, LATE | (1 << 5)) + bytes([POST, 0, 0, 0, EVENT]) + \
         aer(0, 8, ANSWER | 8 | (5 << 5)) + bytes([WORK, TEARDOWN])
+    # The same sessions with the fast path: config accesses answered in
+    # the event, sleeping writes and refusals through the worker.
+    for name in ("ring", "hostile", "tmpl0-pt0", "tmpl3-pt1", "admin",
+                 "intctl", "intx", "aer-hostile"):
+        seeds["fast-" + name] = bytes([seeds[name][0] | FAST]) + seeds[name][1:]
     for name, data in seeds.items():
         with open(os.path.join(outdir, "seed-" + name), "wb") as f:
             f.write(data)

@@ -145,6 +145,13 @@ void sim_page_arm(struct sim_page *p, bool hostile)
 	pcibk_sh_hooks = &tripwire;
 }
 
+void sim_page_arm_keep(struct sim_page *p, bool hostile)
+{
+	p->hostile = hostile;
+	armed_page = p;
+	pcibk_sh_hooks = &tripwire;
+}
+
 void sim_page_disarm(struct sim_page *p)
 {
 	(void)p;

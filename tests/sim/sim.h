@@ -144,6 +144,16 @@ void sim_trace_clear(struct sim_host *h);
 void sim_fail(struct sim_host *h, enum sim_op op, unsigned long nth, int err);
 void sim_fail_clear(struct sim_host *h);
 
+/*
+ * Atomic context, as in the glue's event handler: while sim_atomic is
+ * set, every host op that may sleep in a real host (all but the config
+ * accessors and the pure lookups) counts in sim_sleeps_in_atomic and
+ * names itself in sim_sleep_last.
+ */
+extern bool sim_atomic;
+extern unsigned long sim_sleeps_in_atomic;
+extern const char *sim_sleep_last;
+
 /* ---- environment: allocation and log accounting ---- */
 extern long sim_allocs_out;
 extern unsigned long sim_log_lines;		/* all */
@@ -167,6 +177,8 @@ struct sim_page *sim_page_new(void);
 void sim_page_free(struct sim_page *p);
 /* Start watching one request; stop and report. */
 void sim_page_arm(struct sim_page *p, bool hostile);
+/* Watch again, keeping the counts of an earlier armed stretch. */
+void sim_page_arm_keep(struct sim_page *p, bool hostile);
 void sim_page_disarm(struct sim_page *p);
 /* Fill the request fields (flags untouched). */
 void sim_page_req(struct sim_page *p, u32 cmd, u32 domain, u32 bus, u32 devfn,

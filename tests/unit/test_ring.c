@@ -15,6 +15,7 @@ struct rig {
 	bool run_inline;		/* kick runs the worker at once */
 	unsigned int fast_calls;	/* ops->fast offered a request */
 	bool fast_refuse;		/* ops->fast: "the guest lock is held" */
+	unsigned int fast_answered;	/* ops->fast answered it */
 };
 
 static struct rig *cur;
@@ -72,11 +73,18 @@ static bool r_fast(void *ctx, struct pcibk_ring *r)
 {
 	struct rig *g = ctx;
 
+	bool answered;
+
 	g->fast_calls++;
 	if (g->fast_refuse)
 		return false;
-	pcibk_ring_answer(r);
-	return true;
+	/* the event handler's context: no host op may sleep in here */
+	sim_atomic = true;
+	answered = pcibk_ring_try_answer(r);
+	sim_atomic = false;
+	if (answered)
+		g->fast_answered++;
+	return answered;
 }
 
 static const struct pcibk_ring_ops rops_fast = {
@@ -104,6 +112,13 @@ static void rig_init(struct rig *g)
 static void post(struct rig *g, u32 cmd, u32 devfn)
 {
 	sim_page_req(g->f.pg, cmd, 0, 0, devfn, 0, 4, 0, 0);
+	pcibk_sh_set_flag(g->f.pg->page, _XEN_PCIF_active);
+}
+
+static void post_cfg(struct rig *g, u32 cmd, u32 devfn, s32 off, s32 size,
+		     u32 value)
+{
+	sim_page_req(g->f.pg, cmd, 0, 0, devfn, off, size, value, 0);
 	pcibk_sh_set_flag(g->f.pg->page, _XEN_PCIF_active);
 }
 
@@ -392,4 +407,151 @@ TEST(ring_fast_next_request_to_worker)
 	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
 	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
 	rig_fini(&g);
+}
+
+/*
+ * B3 fast path for writes: BAR sizing, which the guest's scan does for
+ * every BAR, is answered in the event, calls no host op that may sleep,
+ * and is seen by the next read (answered in its event too).
+ */
+TEST(ring_fast_bar_sizing_in_event)
+{
+	unsigned long sleeps = sim_sleeps_in_atomic;
+	struct rig g;
+
+	rig_init_ops(&g, &rops_fast);
+	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x10, 4, 0xffffffff);
+	sim_page_arm(g.f.pg, false);
+	pcibk_ring_event(&g.r);
+	sim_page_disarm(g.f.pg);
+	CHECK_EQ(g.f.pg->double_reads, 0);
+	CHECK_EQ(g.f.pg->bad_writes, 0);
+	CHECK_EQ(g.fast_answered, 1);
+	CHECK_EQ(g.kicks, 0);
+	CHECK_EQ(g.notifies, 1);
+	CHECK_EQ(g.err_at_notify, 0);
+	CHECK_EQ(g.eoi_normal, 1);
+	post_cfg(&g, XEN_PCI_OP_conf_read, 0, 0x10, 4, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.fast_answered, 2);
+	CHECK_EQ(sim_page_err(g.f.pg), 0);
+	CHECK_EQ(sim_page_value(g.f.pg), 0xfffe0000);	/* 128 KiB, memory */
+	/* back to the host's address, still in the event */
+	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x10, 4, 0xfebc0000);
+	pcibk_ring_event(&g.r);
+	post_cfg(&g, XEN_PCI_OP_conf_read, 0, 0x10, 4, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(sim_page_value(g.f.pg), 0xfebc0000);
+	/* latency timer: a plain hardware write */
+	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x0d, 1, 0x40);
+	pcibk_ring_event(&g.r);
+	/* a write to an absent devfn: -1 without a hook */
+	post_cfg(&g, XEN_PCI_OP_conf_write, 0x10, 0x10, 4, 0xffffffff);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(sim_page_err(g.f.pg), XEN_PCI_ERR_dev_not_found);
+	/* a misaligned write: refused, -2, in the event */
+	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x11, 4, 0);
+	pcibk_ring_event(&g.r);
+	CHECK_EQ(sim_page_err(g.f.pg), XEN_PCI_ERR_invalid_offset);
+	CHECK_EQ(g.fast_answered, 7);
+	CHECK_EQ(g.r.stats.fast, 7);
+	CHECK_EQ(g.kicks, 0);
+	CHECK_EQ(g.eoi_normal, 7);
+	CHECK_EQ(sim_sleeps_in_atomic, sleeps);
+	rig_fini(&g);
+}
+
+/*
+ * A write that reaches COMMAND (enable, bus master: host ops that sleep)
+ * or PMCSR (power state) is refused by the fast path before anything is
+ * done, and the worker runs it from the copy the handler fetched.
+ */
+TEST(ring_fast_sleeping_write_to_worker)
+{
+	struct {
+		s32 off, size;
+		u32 val;
+	} w[] = {
+		{ 0x04, 2, 0x0006 },		/* COMMAND: enable, master */
+		{ 0x04, 4, 0x00000000 },	/* COMMAND and STATUS */
+		{ 0x05, 1, 0x00 },		/* COMMAND's high byte */
+		{ 0, 2, 0x0000 },		/* PMCSR: D0 */
+	};
+	unsigned long sleeps = sim_sleeps_in_atomic;
+	struct pcibk_dev *d;
+	unsigned int i;
+	struct rig g;
+
+	rig_init_ops(&g, &rops_fast);
+	d = pcibk_topo_find(&g.f.g.topo, 0, 0, 0);
+	CHECK(d != NULL);
+	CHECK(d->pm_cap != 0);
+	w[3].off = d->pm_cap + 4;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		unsigned int calls = g.f.h->devs[0]->enable_cnt;
+
+		post_cfg(&g, XEN_PCI_OP_conf_write, 0, w[i].off, w[i].size,
+			 w[i].val);
+		sim_page_arm(g.f.pg, true);	/* a second read sees garbage */
+		pcibk_ring_event(&g.r);
+		CHECK_EQ(g.fast_calls, i + 1);
+		CHECK_EQ(g.fast_answered, 0);
+		CHECK_EQ(g.kicks, i + 1);
+		CHECK_EQ(g.notifies, i);	/* nothing answered yet */
+		CHECK_EQ(g.f.h->devs[0]->enable_cnt, calls);	/* nothing done */
+		pcibk_ring_work(&g.r);
+		sim_page_disarm(g.f.pg);
+		CHECK_EQ(g.f.pg->double_reads, 0);
+		CHECK_EQ(g.notifies, i + 1);
+		CHECK_EQ(g.eoi_normal, i + 1);
+		CHECK_EQ(g.err_at_notify, 0);
+		/* the first write enables the device, the second disables it */
+		if (i == 0)
+			CHECK_EQ(g.f.h->devs[0]->enable_cnt, calls + 1);
+		if (i == 1)
+			CHECK_EQ(g.f.h->devs[0]->disable_device_calls, 1);
+	}
+	CHECK_EQ(g.r.stats.fast, 0);
+	CHECK_EQ(sim_sleeps_in_atomic, sleeps);
+	rig_fini(&g);
+}
+
+/* What pcibk_op_atomic() lets the event handler run. */
+TEST(op_atomic_classes)
+{
+	struct pcibk_req q;
+	struct fix f;
+
+	fix_init(&f, false);
+	fix_add(&f, fix_nic(f.h, 3, 0), true);
+	memset(&q, 0, sizeof(q));
+	q.size = 4;
+	q.cmd = XEN_PCI_OP_conf_read;
+	CHECK(pcibk_op_atomic(&f.g, &q));
+	q.cmd = XEN_PCI_OP_conf_write;
+	q.offset = 0x10;
+	CHECK(pcibk_op_atomic(&f.g, &q));
+	q.offset = 0x04;
+	CHECK(!pcibk_op_atomic(&f.g, &q));
+	q.offset = 0x00;		/* ids: read-only fields, dropped */
+	CHECK(pcibk_op_atomic(&f.g, &q));
+	q.size = 3;			/* refused before any hook */
+	q.offset = 0x04;
+	CHECK(pcibk_op_atomic(&f.g, &q));
+	q.size = 2;
+	q.offset = 4096;
+	CHECK(pcibk_op_atomic(&f.g, &q));
+	q.offset = 0x04;
+	q.devfn = 8;			/* absent: -1 */
+	CHECK(pcibk_op_atomic(&f.g, &q));
+	q.devfn = 0;
+	q.cmd = XEN_PCI_OP_enable_msi;
+	CHECK(!pcibk_op_atomic(&f.g, &q));
+	q.cmd = XEN_PCI_OP_enable_msix;
+	CHECK(!pcibk_op_atomic(&f.g, &q));
+	q.cmd = XEN_PCI_OP_aer_detected;
+	CHECK(!pcibk_op_atomic(&f.g, &q));
+	q.cmd = 0x1234;
+	CHECK(!pcibk_op_atomic(&f.g, &q));
+	fix_fini(&f);
 }

@@ -444,6 +444,24 @@ int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 	return 0;
 }
 
+bool pcibk_cfg_write_sleeps(struct pcibk_dev *d, unsigned int off,
+			    unsigned int size)
+{
+	struct pcibk_cfg *c = d->cfg;
+	struct pcibk_cfg_field *f;
+	u8 i;
+
+	/* pcibk_cfg_write() refuses these before any hook runs. */
+	if (!c || !access_ok(d, off, size))
+		return false;
+	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
+		f = &c->f[i];
+		if (visible(c, f, off, size) && f->def->write && f->def->sleeps)
+			return true;
+	}
+	return false;
+}
+
 static void warn_unhandled(struct pcibk_dev *d, unsigned int off,
 			   unsigned int size)
 {

@@ -84,7 +84,7 @@ static const struct pcibk_cfg_def cap_pm[] = {
 	{ .off = 0, .size = 2, .read = pcibk_cfg_hw_read },
 	{ .off = 2, .size = 2, .read = rd_pmc },
 	{ .off = 4, .size = 2, .read = pcibk_cfg_hw_read, .write = wr_pmcsr,
-	  .init = pmcsr_init },
+	  .init = pmcsr_init, .sleeps = true },
 	{ .off = 6, .size = 1, .read = pcibk_cfg_hw_read },
 	{ .off = 7, .size = 1, .read = pcibk_cfg_hw_read },
 };

@@ -279,7 +279,7 @@ static const struct pcibk_cfg_def hdr_common[] = {
 	F_RO(0x00, 2, rd_vendor),
 	F_RO(0x02, 2, rd_device),
 	{ .off = 0x04, .size = 2, .read = rd_cmd, .write = wr_cmd,
-	  .init = cmd_init, .reset = cmd_reset },
+	  .init = cmd_init, .reset = cmd_reset, .sleeps = true },
 	{ .off = 0x0c, .size = 1, .read = pcibk_cfg_hw_read,
 	  .write = pcibk_cfg_hw_write },
 	F_HW_RO(0x0d, 1),

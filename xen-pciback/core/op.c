@@ -87,6 +87,22 @@ static void conf_write(struct pcibk_dev *d, const struct pcibk_req *req,
 		pcibk_dev_intx_update(d);
 }
 
+bool pcibk_op_atomic(struct pcibk_guest *g, const struct pcibk_req *req)
+{
+	struct pcibk_dev *d;
+
+	if (req->cmd == XEN_PCI_OP_conf_read)
+		return true;
+	if (req->cmd != XEN_PCI_OP_conf_write)
+		return false;
+	/* Not found and refused accesses are answered without a hook. */
+	d = pcibk_topo_find(&g->topo, req->domain, req->bus, req->devfn);
+	if (!d || !cfg_access_ok(d, req->offset, req->size))
+		return true;
+	return !pcibk_cfg_write_sleeps(d, (unsigned int)req->offset,
+				       (unsigned int)req->size);
+}
+
 void pcibk_op_run(struct pcibk_guest *g, const void *sh,
 		  const struct pcibk_req *req, struct pcibk_reply *rep)
 {

@@ -16,7 +16,7 @@ void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
 	r->ctx = ctx;
 }
 
-void pcibk_ring_answer(struct pcibk_ring *r)
+static void ring_answer(struct pcibk_ring *r)
 {
 	struct pcibk_guest *g = r->guest;
 
@@ -30,6 +30,14 @@ void pcibk_ring_answer(struct pcibk_ring *r)
 	pcibk_mb();
 	pcibk_clear_bit(PCIBK_RING_INFLIGHT, &r->flags);
 	pcibk_mb();
+}
+
+bool pcibk_ring_try_answer(struct pcibk_ring *r)
+{
+	if (!pcibk_op_atomic(r->guest, &r->guest->req))
+		return false;
+	ring_answer(r);
+	return true;
 }
 
 /* B11: a request posted meanwhile; true if this caller now owns it. */
@@ -50,19 +58,23 @@ static void ring_eoi_owed(struct pcibk_ring *r)
 
 /*
  * B3 with a fast path: this event handler owns the slot. The request is
- * fetched once (B6) into the guest's private copy; a config read, which
- * never sleeps, is offered to ops->fast, which answers it here, without
- * the wake-up of a worker, when the glue can exclude whatever its guest
- * lock excludes. Anything else, or a refusal, goes to the worker, which
- * uses the same private copy (PCIBK_RING_FETCHED) and reads nothing of
- * the request again.
+ * fetched once (B6) into the guest's private copy; a config access is
+ * offered to ops->fast, which answers it here, without the wake-up of a
+ * worker, when the glue can exclude whatever its guest lock excludes and
+ * the access cannot sleep (pcibk_ring_try_answer(): reads, and writes
+ * that reach no field with a sleeping hook, such as BAR sizing). Anything
+ * else, or a refusal, goes to the worker, which uses the same private
+ * copy (PCIBK_RING_FETCHED) and reads nothing of the request again.
  */
 static void ring_event_fast(struct pcibk_ring *r)
 {
 	struct pcibk_guest *g = r->guest;
+	bool cfg;
 
 	pcibk_op_fetch(r->sh, &g->req);
-	if (g->req.cmd != XEN_PCI_OP_conf_read || !r->ops->fast(r->ctx, r)) {
+	cfg = g->req.cmd == XEN_PCI_OP_conf_read ||
+	      g->req.cmd == XEN_PCI_OP_conf_write;
+	if (!cfg || !r->ops->fast(r->ctx, r)) {
 		pcibk_set_bit(PCIBK_RING_FETCHED, &r->flags);
 		r->ops->kick(r->ctx);
 		return;
@@ -122,7 +134,7 @@ void pcibk_ring_work(struct pcibk_ring *r)
 		/* B6: fetched once, here or by the event handler. */
 		if (!pcibk_test_and_clear_bit(PCIBK_RING_FETCHED, &r->flags))
 			pcibk_op_fetch(r->sh, &r->guest->req);
-		pcibk_ring_answer(r);
+		ring_answer(r);
 		done++;
 		if (!ring_claim_next(r))
 			break;

@@ -12,7 +12,7 @@
  *                        only with pcibk_op_lock()/pcibk_op_unlock()
  *   pcibk_mutex          seize list, bound functions, claims (stub.c)
  *   backend->fast_lock   spinlock, irq-safe: op_busy, and the event
- *                        handler's config reads (ring.c); holds only
+ *                        handler's config accesses (ring.c); holds only
  *                        pci_lock inside it, never a sleeping lock
  * A path never takes a lock listed above one it already holds. In
  * particular a device is detached (§11.3) under its device lock but never

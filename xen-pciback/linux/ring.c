@@ -6,16 +6,19 @@
  * ring state machine (pcibk_ring_event / pcibk_ring_work) in a context
  * that may sleep, under the guest's op_lock.
  *
- * Config reads are answered in the event handler itself when nothing
- * holds op_lock (pcibk_ring_fast): a read never sleeps (pci_read_config_*
- * under pci_lock, the core's cached state), and the worker's wake-up cost
- * more than the read (BENCHMARKS.md). The exclusion: every op_lock holder
+ * Config reads, and the config writes that reach no field whose hook
+ * sleeps (BARs, cache line size, latency timer, most capability
+ * registers; not COMMAND or PMCSR), are answered in the event handler
+ * itself when nothing holds op_lock (pcibk_ring_fast): they only call
+ * pci_{read,write}_config_* (under the PCI core's raw pci_lock) and use
+ * the core's state, and the worker's wake-up cost more than the access
+ * (BENCHMARKS.md). The exclusion: every op_lock holder
  * takes it through pcibk_op_lock(), which, once it has the mutex, sets
  * op_busy under fast_lock; the handler answers only under fast_lock with
  * op_busy clear. So a fast answer and any op_lock section (ops of the
  * worker, export, detach's leaving the topology (§11.3, B14), sysfs
  * changes of a device's config state, connect and disconnect (B16))
- * never overlap; pcibk_op_lock() waits at most one config read.
+ * never overlap; pcibk_op_lock() waits at most one config access.
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
@@ -72,10 +75,8 @@ static bool pcibk_ring_fast(void *ctx, struct pcibk_ring *r)
 	bool answered = false;
 
 	spin_lock_irqsave(&be->fast_lock, flags);
-	if (!be->op_busy && be->ring_ready) {
-		pcibk_ring_answer(r);
-		answered = true;
-	}
+	if (!be->op_busy && be->ring_ready)
+		answered = pcibk_ring_try_answer(r);
 	spin_unlock_irqrestore(&be->fast_lock, flags);
 	return answered;
 }
