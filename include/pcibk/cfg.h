@@ -31,7 +31,9 @@ void pcibk_cfg_reset(struct pcibk_dev *d);
  * Guest accesses. The op engine has already checked size (1, 2, 4),
  * alignment and 0 <= off, off + size <= cfg_size; these check again and
  * answer -2 (no hardware access) if that was not done. The result is the
- * guest-visible err (PROTOCOL.md §5 mapping applied).
+ * guest-visible err (PROTOCOL.md §5 mapping applied). Accesses to one
+ * device must not overlap (the guest's op exclusion): the fields' state,
+ * and the raw value a read shares with its hooks, are per device.
  */
 int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		   u32 *val);

@@ -71,6 +71,18 @@ struct pcibk_cfg {
 	bool have_res;
 	bool warned;			/* the once-per-device §6.1 warning */
 
+	/*
+	 * The hardware value of the guest's read being served, which the
+	 * hooks' pcibk_cfg_hw_read() reuses for the bytes it covers: one
+	 * config access instead of two or three per request (each is a
+	 * trap to the hypervisor in a PV dom0). Valid only inside
+	 * pcibk_cfg_read().
+	 */
+	bool raw_valid;
+	u8 raw_size;
+	u16 raw_off;
+	u32 raw;
+
 	bool strict;
 	u32 hidden[PCIBK_CFG_DWORDS / 32];	/* strict: dwords reading 0 */
 	unsigned int nr_patch;

@@ -135,9 +135,12 @@ TEST(cfg_engine_s6_first_error_wins)
 	sim_fail(f.h, SIM_CFG_READ, 1, 0x87);
 	CHECK_EQ(dt_op(&f, XEN_PCI_OP_conf_read, 0x3c, 4, 0),
 		 XEN_PCI_ERR_invalid_offset);
-	/* The field's own read fails (COMMAND reads hw after the first). */
+	/*
+	 * The field's own read fails: COMMAND reads the hardware after the
+	 * first read when the guest's access does not cover all of it.
+	 */
 	sim_fail(f.h, SIM_CFG_READ, 2, 0x88);
-	CHECK_EQ(dt_op(&f, XEN_PCI_OP_conf_read, 0x04, 4, 0),
+	CHECK_EQ(dt_op(&f, XEN_PCI_OP_conf_read, 0x05, 1, 0),
 		 XEN_PCI_ERR_access_denied);
 	sim_fail_clear(f.h);
 	(void)d;
@@ -458,4 +461,48 @@ TEST(cfg_engine_reset_without_state_is_safe)
 	CHECK_EQ(pcibk_cfg_quirk_del(&d, 0x40, 4), -ENOENT);
 	CHECK_EQ(pcibk_cfg_denied_total(&d), 0);
 	CHECK_EQ(pcibk_cfg_quirk_count(&d), 0);
+}
+
+/*
+ * One hardware access per guest read: the fields that need the hardware
+ * value (COMMAND, interrupt pin, capability registers) reuse the bytes
+ * the guest's read just fetched; a field wider than the access reads its
+ * own. The values are those of separate reads.
+ */
+TEST(cfg_engine_one_hw_read_per_access)
+{
+	static const struct {
+		u16 off;
+		u8 size;
+		unsigned long reads;
+	} rows[] = {
+		{ 0x00, 4, 1 }, { 0x04, 2, 1 }, { 0x04, 4, 1 }, { 0x08, 4, 1 },
+		{ 0x10, 4, 1 }, { 0x3c, 4, 1 }, { 0x3d, 1, 1 }, { 0x0c, 4, 1 },
+		{ 0x05, 1, 2 },	/* COMMAND's high byte: the field reads both */
+	};
+	struct fix f;
+	struct pcibk_dev *d = dt_start(&f, dev_nic);
+	struct sim_dev *sd = f.h->devs[0];
+	unsigned int i;
+	u32 v, hw;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned long before = sd->calls[SIM_CFG_READ];
+
+		CHECK_EQ(pcibk_cfg_read(d, rows[i].off, rows[i].size, &v), 0);
+		CHECK_EQ(sd->calls[SIM_CFG_READ] - before, rows[i].reads);
+	}
+	/* the reused bytes are the hardware's: pin, COMMAND's guest bits */
+	CHECK_EQ(pcibk_cfg_read(d, 0x3d, 1, &v), 0);
+	CHECK_EQ(v, sim_hw_read(sd, 0x3d, 1));
+	CHECK_EQ(pcibk_cfg_read(d, 0x3c, 4, &v), 0);
+	CHECK_EQ(v >> 8, sim_hw_read(sd, 0x3d, 3));
+	hw = sim_hw_read(sd, 0x04, 2);
+	CHECK_EQ(pcibk_cfg_read(d, 0x04, 2, &v), 0);
+	CHECK_EQ(v & 0x02bc, hw & 0x02bc);
+	/* a write's hooks read the hardware themselves */
+	CHECK_EQ(pcibk_cfg_write(d, 0x0c, 1, 0x10), 0);
+	CHECK_EQ(pcibk_cfg_read(d, 0x0c, 1, &v), 0);
+	CHECK_EQ(v, sim_hw_read(sd, 0x0c, 1));
+	fix_fini(&f);
 }

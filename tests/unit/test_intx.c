@@ -299,14 +299,15 @@ TEST(ring_stats_show_lines)
 {
 	struct pcibk_ring_stats s = {
 		.events = 10, .spurious = 3, .ops = 7, .eoi = 10,
-		.double_events = 1, .requeues = 2,
+		.double_events = 1, .requeues = 2, .fast = 4,
 	};
 	char buf[512];
 	int n;
 
 	n = pcibk_ring_stats_show(&s, buf, sizeof(buf));
 	CHECK(strcmp(buf, "ring_events 10\nring_spurious 3\nring_ops 7\n"
-		     "ring_eoi 10\nring_double_events 1\nring_requeues 2\n") == 0);
+		     "ring_eoi 10\nring_double_events 1\nring_requeues 2\n"
+		     "ring_fast 4\n") == 0);
 	CHECK_EQ(n, (int)strlen(buf));
 	pcibk_ring_stats_show(NULL, buf, sizeof(buf));
 	CHECK(strstr(buf, "ring_spurious 0\n") != NULL);

@@ -216,6 +216,16 @@ void pcibk_cfg_reset(struct pcibk_dev *d)
 
 int pcibk_cfg_hw_read(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 *val)
 {
+	const struct pcibk_cfg *c = d->cfg;
+
+	/* The guest's read has just fetched these bytes: no second access. */
+	if (c && c->raw_valid && f->start >= c->raw_off &&
+	    f->start + f->size <= c->raw_off + c->raw_size) {
+		*val = c->raw >> (8 * (f->start - c->raw_off));
+		if (f->size < 4)
+			*val &= (1u << (8 * f->size)) - 1;
+		return 0;
+	}
 	*val = 0;
 	return d->ops->cfg_read(d->hdev, f->start, f->size, val);
 }
@@ -426,15 +436,24 @@ int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 	/* S6: the first error wins, later fields cannot hide it. */
 	if (rc)
 		return pcibk_cfg_map_err(rc);
+	if (!hidden(c, off)) {
+		c->raw_valid = true;
+		c->raw_off = (u16)off;
+		c->raw_size = (u8)size;
+		c->raw = v;
+	}
 	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
 		f = &c->f[i];
 		if (!visible(c, f, off, size))
 			continue;
 		rc = field_value(d, f, &fv);
 		if (rc)
-			return pcibk_cfg_map_err(rc);
+			break;
 		v = merge(v, off, size, fv, f->start, f->size);
 	}
+	c->raw_valid = false;
+	if (rc)
+		return pcibk_cfg_map_err(rc);
 	if (c->strict)
 		v = apply_patches(c, off, size, v);
 	/* S3. */

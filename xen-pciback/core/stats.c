@@ -108,5 +108,6 @@ int pcibk_ring_stats_show(const struct pcibk_ring_stats *s, char *buf,
 	at = put(buf, len, at, "ring", "eoi", s->eoi);
 	at = put(buf, len, at, "ring", "double_events", s->double_events);
 	at = put(buf, len, at, "ring", "requeues", s->requeues);
+	at = put(buf, len, at, "ring", "fast", s->fast);
 	return at;
 }

@@ -11,6 +11,11 @@
 #     P1  cfgread: 4-byte preads of the NIC's sysfs config file, median us
 #     P2  guest kernel log: "Creating PCI Frontend Bus" (connected) to the
 #         first "claiming resource" (the 256-devfn scan done), ms
+#     D.* dom0's share of one P1 request (BENCH_TRACE=1, the default):
+#         BENCH_TRACE_READS more reads with dom0's tracepoints on, per
+#         request the backend's event handler (irq entry to exit), the
+#         wake-up of its worker (handler exit to work start), the worker
+#         (work start to end) and the total (entry to the answer), us
 #   guest PR, no pcifront, nvme hot-plugged, pcibk-probe:
 #     conf_read round trip and the null round trip (absent devfn), median us
 #     P3  enable_msix with 1, 32, 64 and 128 vectors, median of 3, us
@@ -22,6 +27,10 @@
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 BENCH_READS=${BENCH_READS:-2000}
 BENCH_LAT=${BENCH_LAT:-1000}
+BENCH_TRACE=${BENCH_TRACE:-1}
+BENCH_TRACE_READS=${BENCH_TRACE_READS:-400}
+BENCH_TRACEFS=/sys/kernel/tracing
+BENCH_EVENTS="irq/irq_handler_entry irq/irq_handler_exit workqueue/workqueue_execute_start workqueue/workqueue_execute_end"
 BENCH_OUT=$WORK/logs/bench-raw.txt
 
 bench_rec() {
@@ -77,6 +86,83 @@ bench_again() {
 	"$@"
 }
 
+# bench_events 0|1: dom0's tracepoints of bench_trace off or on.
+bench_events() {
+	local e
+	for e in $BENCH_EVENTS; do
+		echo "$1" >"$BENCH_TRACEFS/events/$e/enable" || return 1
+	done
+}
+
+# Per request, from a trace of the backend's irq (its handler) and of
+# the workqueue (its worker: in-tree xen_pcibk_do_op, ours
+# pcibk_ring_worker): the medians, in us, of the handler, the wake-up of
+# the worker, the worker, and the total, and how many requests had one.
+# A request the handler answered itself has no worker.
+bench_trace_stats() {
+	awk '
+	function ts() { return match($0, / [0-9]+\.[0-9]+: /) ? substr($0, RSTART + 1, RLENGTH - 3) * 1e6 : -1 }
+	function rec(tot, h, w, r) {
+		n++; T[n] = tot; H[n] = h
+		if (w >= 0) { nw++; W[nw] = w; R[nw] = r }
+	}
+	function done() { if (t0 >= 0 && hx >= 0) rec(hx - t0, hx - t0, -1, -1); t0 = -1 }
+	function med(a, k,    i, j, t) {
+		if (!k) return 0
+		for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return a[int((k + 1) / 2)]
+	}
+	BEGIN { t0 = -1; hx = -1; ws = -1 }
+	/ irq_handler_entry: / { done(); t0 = ts(); hx = -1; ws = -1; next }
+	/ irq_handler_exit: / { if (t0 >= 0) hx = ts(); next }
+	/ workqueue_execute_start: .*(xen_pcibk_do_op|pcibk_ring_worker)/ { if (t0 >= 0 && hx >= 0) ws = ts(); next }
+	/ workqueue_execute_end: .*(xen_pcibk_do_op|pcibk_ring_worker)/ {
+		if (t0 >= 0 && ws >= 0) { e = ts(); rec(e - t0, hx - t0, ws - hx, e - ws); t0 = -1 }
+		next
+	}
+	END {
+		done()
+		printf "trace requests %d worker %d handler %.1f wake %.1f worker %.1f total %.1f\n",
+			n, nw, med(H, n), med(W, nw), med(R, nw), med(T, n)
+	}' "$1"
+}
+
+# bench_trace ROUND BACKEND: dom0's share of a P1 request (D.*), from
+# BENCH_TRACE_READS more reads of guest BA with tracepoints on (after the
+# timed reads: tracing slows the backend down).
+bench_trace() {
+	local r=$1 b=$2 irq tr st v
+	[ "$BENCH_TRACE" = 1 ] || return 0
+	[ -e "$BENCH_TRACEFS/trace" ] || mount -t tracefs nodev "$BENCH_TRACEFS" 2>/dev/null
+	if [ ! -w "$BENCH_TRACEFS/trace" ]; then
+		result NOTE "bench.$r.$b.trace" "no tracefs in dom0: no D.* figures"
+		return 0
+	fi
+	irq=$(awk '/ xen-pciback$/ { sub(":", "", $1); print $1; exit }' /proc/interrupts)
+	if [ -z "$irq" ]; then
+		result NOTE "bench.$r.$b.trace" "no xen-pciback irq in /proc/interrupts"
+		return 0
+	fi
+	echo 0 >"$BENCH_TRACEFS/tracing_on"
+	: >"$BENCH_TRACEFS/trace"
+	echo "irq == $irq" >"$BENCH_TRACEFS/events/irq/irq_handler_entry/filter"
+	echo "irq == $irq" >"$BENCH_TRACEFS/events/irq/irq_handler_exit/filter"
+	bench_events 1 || return 0
+	echo 1 >"$BENCH_TRACEFS/tracing_on"
+	gx BA "/extra/cfgread /sys/bus/pci/devices/\$(bdf_of $NIC_ID)/config $BENCH_TRACE_READS" >/dev/null
+	echo 0 >"$BENCH_TRACEFS/tracing_on"
+	bench_events 0
+	tr=$WORK/logs/bench-$r-$b.trace
+	cp "$BENCH_TRACEFS/trace" "$tr"
+	: >"$BENCH_TRACEFS/trace"
+	st=$(bench_trace_stats "$tr")
+	echo "$st (irq $irq)"
+	for v in handler wake worker total; do
+		bench_rec "$r" "$b" "D.$v" "$(echo "$st" | sed -n "s/.* $v \([0-9.]*\).*/\1/p")"
+	done
+	bench_rec "$r" "$b" D.fast "$(echo "$st" | awk '{ if ($3) printf "%.0f", 100 * ($3 - $5) / $3 }')"
+}
+
 # bench_pcifront ROUND BACKEND: P1 and P2.
 bench_pcifront() {
 	local r=$1 b=$2 out dm c e
@@ -87,6 +173,7 @@ bench_pcifront() {
 	echo "$out"
 	bench_rec "$r" "$b" P1 "$(echo "$out" | sed -n 's/^cfgread .* median \([0-9.]*\) .*/\1/p')"
 	bench_rec "$r" "$b" P1mean "$(echo "$out" | sed -n 's/^cfgread .* mean \([0-9.]*\) .*/\1/p')"
+	bench_trace "$r" "$b"
 	dm=$WORK/logs/bench-$r-$b.dmesg
 	GX_TIMEOUT=30 gx BA "dmesg | sed 's/^/|/'" | sed -n 's/^|//p' >"$dm"
 	c=$(bench_ts 'pcifront pci-0: Creating PCI Frontend Bus' "$dm")

@@ -37,6 +37,11 @@ END {
 	desc["P3.32"] = "P3 enable_msix 32 vectors (us)"
 	desc["P3.64"] = "P3 enable_msix 64 vectors (us)"
 	desc["P3.128"] = "P3 enable_msix 128 vectors (us)"
+	desc["D.handler"] = "dom0, P1 request: event handler (us)"
+	desc["D.wake"] = "dom0, P1 request: worker wake-up (us)"
+	desc["D.worker"] = "dom0, P1 request: worker (us)"
+	desc["D.total"] = "dom0, P1 request: event to answer (us)"
+	desc["D.fast"] = "dom0, P1 requests answered in the handler (%)"
 	# in-tree first: the ratios are to it
 	for (i = 1; i <= nb; i++) if (bk[i] == "intree") { t = bk[1]; bk[1] = bk[i]; bk[i] = t }
 	printf "| figure | rounds |"

@@ -5,7 +5,7 @@
 # e1000e (MSI-X); /sys/bus/pci/devices/BDF/pciback_stats then shows
 # config reads, "mode msix" and as many vectors as the guest's driver has,
 # the owner's domid and the ring's event counters (ring_events,
-# ring_spurious); irq_handlers shows the INTx helper installed but not
+# ring_spurious, ring_fast); irq_handlers shows the INTx helper installed but not
 # acking.  Once the guest's driver is unbound: no vectors, mode not msix.
 # pciback_denied is readable.  The in-tree driver has none of these files.
 # shellcheck shell=bash
@@ -50,6 +50,8 @@ if check ctr.guest-start guest_start S "$NIC_BDF"; then
 	check_known ctr.nic.domid "no pciback_stats" ctr_is "$NIC_BDF" domid = "$(guest_domid S)"
 	check_known ctr.nic.ring-events "no pciback_stats" ctr_is "$NIC_BDF" ring_events -gt 0
 	check_known ctr.nic.ring-spurious "no pciback_stats" ctr_is "$NIC_BDF" ring_spurious -ge 0
+	# The guest's config reads were answered in the event handler.
+	check_known ctr.nic.ring-fast "no pciback_stats" ctr_is "$NIC_BDF" ring_fast -gt 0
 	check_known ctr.nic.denied-readable "no pciback_denied" cat "/sys/bus/pci/devices/$NIC_BDF/pciback_denied"
 	check ctr.nic.intx-helper-not-acking sh -c "grep -F '$NIC_BDF:' /sys/bus/pci/drivers/pciback/irq_handlers | grep ':on:not acking:'"
 	if check ctr.nic.unbind-in-guest gx S "unbind_id $NIC_ID"; then
