@@ -39,6 +39,12 @@ struct pcibk_cfg_def {
 	 * handler (pcibk_cfg_write_sleeps()).
 	 */
 	bool sleeps;
+	/*
+	 * read gives the core's own value and never needs the hardware's
+	 * (ids, BARs, interrupt line): a guest read made of such fields
+	 * only does not read the hardware (pcibk_cfg_read()).
+	 */
+	bool virt;
 };
 
 struct pcibk_cfg_field {

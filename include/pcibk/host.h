@@ -115,6 +115,15 @@ struct pcibk_host_ops {
 
 	/* Topology: the host handle of the parent bridge, or NULL. */
 	void *(*parent_bridge)(void *hdev);
+
+	/*
+	 * False once the host knows the device is gone (surprise removal,
+	 * a permanent error), from its own state, without touching the
+	 * hardware; atomic context. Optional: without it every guest read
+	 * reads the hardware. With it, a read whose every byte is the core's
+	 * own (ids, BARs, interrupt line) skips the hardware while true.
+	 */
+	bool (*present)(void *hdev);
 };
 
 #endif /* PCIBK_HOST_H */

@@ -813,6 +813,11 @@ static void *s_parent_bridge(void *hdev)
 	return D(hdev)->parent;
 }
 
+static bool s_present(void *hdev)
+{
+	return !D(hdev)->gone;
+}
+
 /* Everything but MSI: shared by the two tables below. */
 #define SIM_BASE_OPS						\
 	.get_info = s_get_info,					\
@@ -835,7 +840,8 @@ static void *s_parent_bridge(void *hdev)
 	.set_power_state = s_set_power_state,			\
 	.intx_helper = s_intx_helper,				\
 	.intx_exclusive = s_intx_exclusive,			\
-	.parent_bridge = s_parent_bridge
+	.parent_bridge = s_parent_bridge,			\
+	.present = s_present
 
 const struct pcibk_host_ops sim_ops = {
 	SIM_BASE_OPS,

@@ -50,6 +50,7 @@ struct sim_dev {
 	bool have_golden;
 	struct sim_dev *pf;	/* SR-IOV: the physical function of a VF */
 	struct sim_dev *parent;	/* the bridge above, if simulated */
+	bool gone;		/* surprise-removed: present() says false */
 
 	/* Capability offsets as built. */
 	u8 msi_cap, msix_cap, pm_cap, vpd_cap, exp_cap;

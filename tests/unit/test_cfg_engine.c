@@ -130,8 +130,14 @@ TEST(cfg_engine_s6_first_error_wins)
 
 	/* The hardware read fails first; the field reads would succeed. */
 	sim_fail(f.h, SIM_CFG_READ, 1, -EIO);
+	CHECK_EQ(dt_op(&f, XEN_PCI_OP_conf_read, 0x04, 4, 0), -EIO);
+	CHECK_EQ(fix_value(&f), 0);
+	/* ids are the core's own, but a device that is gone is still read */
+	f.h->devs[0]->gone = true;
+	sim_fail(f.h, SIM_CFG_READ, 1, -EIO);
 	CHECK_EQ(dt_op(&f, XEN_PCI_OP_conf_read, 0x00, 4, 0), -EIO);
 	CHECK_EQ(fix_value(&f), 0);
+	f.h->devs[0]->gone = false;
 	sim_fail(f.h, SIM_CFG_READ, 1, 0x87);
 	CHECK_EQ(dt_op(&f, XEN_PCI_OP_conf_read, 0x3c, 4, 0),
 		 XEN_PCI_ERR_invalid_offset);
@@ -464,10 +470,12 @@ TEST(cfg_engine_reset_without_state_is_safe)
 }
 
 /*
- * One hardware access per guest read: the fields that need the hardware
- * value (COMMAND, interrupt pin, capability registers) reuse the bytes
- * the guest's read just fetched; a field wider than the access reads its
- * own. The values are those of separate reads.
+ * At most one hardware access per guest read: the fields that need the
+ * hardware value (COMMAND, interrupt pin, capability registers) reuse
+ * the bytes the guest's read just fetched; a field wider than the access
+ * reads its own; a read made only of the core's own values (ids, BARs,
+ * interrupt line) reads nothing while the device is present. The values
+ * are those of separate reads.
  */
 TEST(cfg_engine_one_hw_read_per_access)
 {
@@ -476,8 +484,9 @@ TEST(cfg_engine_one_hw_read_per_access)
 		u8 size;
 		unsigned long reads;
 	} rows[] = {
-		{ 0x00, 4, 1 }, { 0x04, 2, 1 }, { 0x04, 4, 1 }, { 0x08, 4, 1 },
-		{ 0x10, 4, 1 }, { 0x3c, 4, 1 }, { 0x3d, 1, 1 }, { 0x0c, 4, 1 },
+		{ 0x00, 4, 0 }, { 0x02, 2, 0 }, { 0x10, 4, 0 }, { 0x3c, 1, 0 },
+		{ 0x04, 2, 1 }, { 0x04, 4, 1 }, { 0x08, 4, 1 }, { 0x3c, 4, 1 },
+		{ 0x3d, 1, 1 }, { 0x0c, 4, 1 }, { 0x2c, 4, 1 },
 		{ 0x05, 1, 2 },	/* COMMAND's high byte: the field reads both */
 	};
 	struct fix f;
@@ -491,7 +500,15 @@ TEST(cfg_engine_one_hw_read_per_access)
 
 		CHECK_EQ(pcibk_cfg_read(d, rows[i].off, rows[i].size, &v), 0);
 		CHECK_EQ(sd->calls[SIM_CFG_READ] - before, rows[i].reads);
+		/* gone: every read goes to the hardware, for its error */
+		sd->gone = true;
+		before = sd->calls[SIM_CFG_READ];
+		CHECK_EQ(pcibk_cfg_read(d, rows[i].off, rows[i].size, &v), 0);
+		CHECK(sd->calls[SIM_CFG_READ] - before >= 1);
+		sd->gone = false;
 	}
+	CHECK_EQ(pcibk_cfg_read(d, 0x00, 4, &v), 0);
+	CHECK_EQ(v, (u32)sd->info.device << 16 | sd->info.vendor);
 	/* the reused bytes are the hardware's: pin, COMMAND's guest bits */
 	CHECK_EQ(pcibk_cfg_read(d, 0x3d, 1, &v), 0);
 	CHECK_EQ(v, sim_hw_read(sd, 0x3d, 1));

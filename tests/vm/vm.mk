@@ -6,7 +6,7 @@
 #   make demo   [BACKEND=ours|intree]   narrated NIC passthrough
 #   make vm-images                      build/refresh the cached images only
 # Variables: PCIBK_KO, VM_BUILD, VM_EXTRA, VM_SCENARIOS, VM_VARS, VM_TIMEOUT, VM_SMP, VM_TCG_THREAD,
-# VM_IOMMU, VM_CPU, VM_ROOT_PORT, VM_QUIET_SNAPSHOT.
+# VM_IOMMU, VM_CPU, VM_ROOT_PORT, VM_QUIET_SNAPSHOT, VM_XEN_ARGS.
 
 VM_RUN = tests/vm/run.sh
 VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' \
@@ -20,7 +20,8 @@ VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' 
 	$(if $(VM_IOMMU),VM_IOMMU='$(VM_IOMMU)') \
 	$(if $(VM_CPU),VM_CPU='$(VM_CPU)') \
 	$(if $(VM_ROOT_PORT),VM_ROOT_PORT='$(VM_ROOT_PORT)') \
-	$(if $(VM_QUIET_SNAPSHOT),VM_QUIET_SNAPSHOT='$(VM_QUIET_SNAPSHOT)')
+	$(if $(VM_QUIET_SNAPSHOT),VM_QUIET_SNAPSHOT='$(VM_QUIET_SNAPSHOT)') \
+	$(if $(VM_XEN_ARGS),VM_XEN_ARGS='$(VM_XEN_ARGS)')
 
 .PHONY: vmtest demo vm-images vm-clean vm-shellcheck
 # pcibackctl is built first: the payload carries it for its scenario.

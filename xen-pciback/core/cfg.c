@@ -418,6 +418,35 @@ static int field_value(struct pcibk_dev *d, struct pcibk_cfg_field *f,
 	return f->def->read ? f->def->read(d, f, v) : 0;
 }
 
+/*
+ * Every byte of [off, off + size) is given by a field whose value is the
+ * core's own, and the host knows the device is there: the hardware read
+ * would only be overwritten, and each costs a trap into the hypervisor
+ * in a PV dom0. A device that is gone is still read, for the error.
+ */
+static bool all_virtual(struct pcibk_dev *d, unsigned int off,
+			unsigned int size)
+{
+	const struct pcibk_cfg *c = d->cfg;
+	const struct pcibk_cfg_field *f;
+	unsigned int lo, hi, b, covered = 0;
+	u8 i;
+
+	if (!d->ops->present)
+		return false;
+	for (i = c->head[off >> 2]; i != PCIBK_CFG_NONE; i = f->next) {
+		f = &c->f[i];
+		if (!f->def->virt || !visible(c, f, off, size))
+			continue;
+		lo = f->start > off ? f->start : off;
+		hi = f->start + f->size < off + size ? f->start + f->size :
+						       off + size;
+		for (b = lo; b < hi; b++)
+			covered |= 1u << (b - off);
+	}
+	return covered == (1u << size) - 1 && d->ops->present(d->hdev);
+}
+
 int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 		   u32 *val)
 {
@@ -431,7 +460,7 @@ int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 	if (!c || !access_ok(d, off, size))
 		return XEN_PCI_ERR_invalid_offset;
 	/* Hidden in strict mode: as if nothing were implemented there. */
-	if (!hidden(c, off))
+	if (!hidden(c, off) && !all_virtual(d, off, size))
 		rc = d->ops->cfg_read(d->hdev, off, size, &v);
 	/* S6: the first error wins, later fields cannot hide it. */
 	if (rc)

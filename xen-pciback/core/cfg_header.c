@@ -269,15 +269,17 @@ static int wr_bar(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 v)
 /* --------------------------------------------------------------- tables */
 
 #define F_RO(o, s, rd)		{ .off = (o), .size = (s), .read = (rd) }
+#define F_VIRT(o, s, rd)	{ .off = (o), .size = (s), .read = (rd), \
+				  .virt = true }
 #define F_HW_RO(o, s)		F_RO(o, s, pcibk_cfg_hw_read)
 #define F_BAR(o)		{ .off = (o), .size = 4, .read = rd_bar, \
 				  .write = wr_bar, .init = bar_init, \
-				  .reset = bar_reset }
+				  .reset = bar_reset, .virt = true }
 
 /* Registers common to both header types, in register order. */
 static const struct pcibk_cfg_def hdr_common[] = {
-	F_RO(0x00, 2, rd_vendor),
-	F_RO(0x02, 2, rd_device),
+	F_VIRT(0x00, 2, rd_vendor),
+	F_VIRT(0x02, 2, rd_device),
 	{ .off = 0x04, .size = 2, .read = rd_cmd, .write = wr_cmd,
 	  .init = cmd_init, .reset = cmd_reset, .sleeps = true },
 	{ .off = 0x0c, .size = 1, .read = pcibk_cfg_hw_read,
@@ -289,13 +291,13 @@ static const struct pcibk_cfg_def hdr_common[] = {
 static const struct pcibk_cfg_def hdr_type0[] = {
 	F_BAR(0x10), F_BAR(0x14), F_BAR(0x18), F_BAR(0x1c), F_BAR(0x20),
 	F_BAR(0x24), F_BAR(0x30),
-	F_RO(0x3c, 1, rd_irq_line),
+	F_VIRT(0x3c, 1, rd_irq_line),
 	F_HW_RO(0x3d, 1),
 };
 
 static const struct pcibk_cfg_def hdr_type1[] = {
 	F_BAR(0x10), F_BAR(0x14), F_BAR(0x38),
-	F_RO(0x3c, 1, rd_irq_line),
+	F_VIRT(0x3c, 1, rd_irq_line),
 	F_HW_RO(0x3d, 1),
 };
 

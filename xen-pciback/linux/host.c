@@ -327,6 +327,18 @@ static void *pcibk_host_parent_bridge(void *hdev)
 	return pdev->bus->self;
 }
 
+/*
+ * What the PCI core's config accessors test before they answer
+ * PCIBIOS_DEVICE_NOT_FOUND for a device that is gone; a field of
+ * struct pci_dev, no config access.
+ */
+static bool pcibk_host_present(void *hdev)
+{
+	struct pci_dev *pdev = hdev;
+
+	return READ_ONCE(pdev->error_state) != pci_channel_io_perm_failure;
+}
+
 /* PHYSDEVOP_prepare_msix (30) at bind, PHYSDEVOP_release_msix (31) at release. */
 void pcibk_host_physdev_msix(struct pci_dev *pdev, bool prepare)
 {
@@ -372,4 +384,5 @@ const struct pcibk_host_ops pcibk_linux_host_ops = {
 	.intx_helper = pcibk_host_intx_helper,
 	.intx_exclusive = pcibk_host_intx_exclusive,
 	.parent_bridge = pcibk_host_parent_bridge,
+	.present = pcibk_host_present,
 };

@@ -11,6 +11,8 @@
 #     P1  cfgread: 4-byte preads of the NIC's sysfs config file, median us
 #     P2  guest kernel log: "Creating PCI Frontend Bus" (connected) to the
 #         first "claiming resource" (the 256-devfn scan done), ms
+#     boot.ops, boot.fast  requests of the guest's boot up to its driver
+#         bound, and of those answered in the event handler (ours only)
 #     D.* dom0's share of one P1 request (BENCH_TRACE=1, the default):
 #         BENCH_TRACE_READS more reads with dom0's tracepoints on, per
 #         request the backend's event handler (irq entry to exit), the
@@ -169,6 +171,10 @@ bench_pcifront() {
 	check "bench.$r.$b.guest-start" bench_again guest_start BA "$NIC_BDF" || return 1
 	check "bench.$r.$b.nic-driver" gx BA "wait_drv $NIC_ID e1000e 60" || return 1
 	sleep 2
+	# How many requests the guest's boot made (P2's scan among them), and
+	# how many the event handler answered (ours: pciback_stats).
+	bench_rec "$r" "$b" boot.ops "$(awk '$1 == "ring_ops" { print $2 }' "/sys/bus/pci/devices/$NIC_BDF/pciback_stats" 2>/dev/null)"
+	bench_rec "$r" "$b" boot.fast "$(awk '$1 == "ring_fast" { print $2 }' "/sys/bus/pci/devices/$NIC_BDF/pciback_stats" 2>/dev/null)"
 	out=$(gx BA "/extra/cfgread /sys/bus/pci/devices/\$(bdf_of $NIC_ID)/config $BENCH_READS")
 	echo "$out"
 	bench_rec "$r" "$b" P1 "$(echo "$out" | sed -n 's/^cfgread .* median \([0-9.]*\) .*/\1/p')"

@@ -37,6 +37,8 @@ END {
 	desc["P3.32"] = "P3 enable_msix 32 vectors (us)"
 	desc["P3.64"] = "P3 enable_msix 64 vectors (us)"
 	desc["P3.128"] = "P3 enable_msix 128 vectors (us)"
+	desc["boot.ops"] = "guest boot to driver bound: requests (ours)"
+	desc["boot.fast"] = "guest boot to driver bound: answered in the handler (ours)"
 	desc["D.handler"] = "dom0, P1 request: event handler (us)"
 	desc["D.wake"] = "dom0, P1 request: worker wake-up (us)"
 	desc["D.worker"] = "dom0, P1 request: worker (us)"

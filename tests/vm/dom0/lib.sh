@@ -143,7 +143,8 @@ assignable_add() { timeout 60 xl pci-assignable-add "$1"; }
 GUEST_MEM=${GUEST_MEM:-256}
 
 # guest_start NAME BDF...: create a PV guest with these devices and wait
-# until its agent answers.  GUEST_EXTRA: more guest kernel arguments.
+# until its agent answers.  GUEST_EXTRA: more guest kernel arguments;
+# GUEST_CPUS: the physical CPUs its vCPU may run on (xl's cpus=).
 guest_start() {
 	local name=$1 pci='' b
 	shift
@@ -156,6 +157,7 @@ guest_start() {
 		extra = "console=hvc0 loglevel=4${GUEST_EXTRA:+ $GUEST_EXTRA}"
 		memory = $GUEST_MEM
 		vcpus = 1
+		${GUEST_CPUS:+cpus = \"$GUEST_CPUS\"}
 		pci = [ $pci ]
 		on_crash = "preserve"
 	EOF

@@ -98,7 +98,7 @@ qemu_cmd() {
 		-device "$VM_ROOT_PORT,id=$AERPORT_QID,chassis=1,slot=1,addr=0x10"
 		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=$AERPORT_QID,addr=0x0,id=$AERNIC_QID"
 		-kernel "$VM_BUILD/xen"
-		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1 extra_guest_irqs=256,512"
+		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1 extra_guest_irqs=256,512${VM_XEN_ARGS:+ $VM_XEN_ARGS}"
 		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")
 }
 

@@ -31,6 +31,7 @@ probe_guest_start() {
 		extra = "console=hvc0 loglevel=4"
 		memory = $GUEST_MEM
 		vcpus = 1
+		${GUEST_CPUS:+cpus = \"$GUEST_CPUS\"}
 		passthrough = "enabled"
 		on_crash = "preserve"
 	EOF
