@@ -73,6 +73,7 @@ struct pcibk_cfg {
 	unsigned int nr;
 	struct pcibk_cfg_field f[PCIBK_CFG_MAX_FIELDS];
 	u8 head[PCIBK_CFG_DWORDS];	/* first field of each dword */
+	u8 virt[PCIBK_CFG_DWORDS];	/* bytes of .virt fields, a bit each */
 	struct pcibk_res res[PCIBK_NR_RES];
 	bool have_res;
 	bool warned;			/* the once-per-device §6.1 warning */

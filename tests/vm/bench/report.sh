@@ -54,14 +54,18 @@ END {
 	printf "\n"
 	for (j = 1; j <= nm; j++) {
 		m = order[j]
-		printf "| %s | %d |", (m in desc ? desc[m] : m), cnt[bk[1] SUBSEP m]
+		n = 0
+		for (i = 1; i <= nb; i++) if (cnt[bk[i] SUBSEP m] > n) n = cnt[bk[i] SUBSEP m]
+		printf "| %s | %d |", (m in desc ? desc[m] : m), n
 		for (i = 1; i <= nb; i++) {
 			k = bk[i] SUBSEP m
 			if (cnt[k]) { md[i] = med(k); printf " %.1f [%.1f-%.1f] |", md[i], lo[k], hi[k] }
 			else { md[i] = 0; printf " - |" }
 		}
+		# shares and counts: no ratio
+		noratio = m ~ /^(D\.fast|boot\.)/
 		for (i = 2; i <= nb; i++)
-			printf (md[1] > 0 && md[i] > 0 ? " %.2f |" : " - |"), md[i] / (md[1] > 0 ? md[1] : 1)
+			printf (!noratio && md[1] > 0 && md[i] > 0 ? " %.2f |" : " - |"), md[i] / (md[1] > 0 ? md[1] : 1)
 		printf "\n"
 	}
 }' "$raw"
