@@ -454,13 +454,16 @@ int pcibk_cfg_read(struct pcibk_dev *d, unsigned int off, unsigned int size,
 	*val = 0;
 	if (!c || !access_ok(d, off, size))
 		return XEN_PCI_ERR_invalid_offset;
-	/* Hidden in strict mode: as if nothing were implemented there. */
-	if (!hidden(c, off) && !all_virtual(d, off, size))
+	/*
+	 * Hidden in strict mode: as if nothing were implemented there. Only
+	 * bytes really read are shared with the hooks: a quirk over an id
+	 * still reads the hardware itself.
+	 */
+	if (!hidden(c, off) && !all_virtual(d, off, size)) {
 		rc = d->ops->cfg_read(d->hdev, off, size, &v);
-	/* S6: the first error wins, later fields cannot hide it. */
-	if (rc)
-		return pcibk_cfg_map_err(rc);
-	if (!hidden(c, off)) {
+		/* S6: the first error wins, later fields cannot hide it. */
+		if (rc)
+			return pcibk_cfg_map_err(rc);
 		c->raw_valid = true;
 		c->raw_off = (u16)off;
 		c->raw_size = (u8)size;
