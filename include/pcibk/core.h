@@ -56,6 +56,12 @@ struct pcibk_dev {
 	bool msi_enabled;
 	bool msix_enabled;
 	unsigned int msix_nr;
+	/*
+	 * An enable failed in the host: further enables are refused without
+	 * the host until the guest disables (or the device is detached), so
+	 * a guest that repeats a failing enable cannot flood dom0's log.
+	 */
+	bool irq_enable_failed;
 
 	/* Policy and INTx helper state (PROTOCOL.md §6.5, §12.1). */
 	bool permissive;
@@ -283,8 +289,19 @@ struct pcibk_guest_stats {
 	u64 not_found;
 };
 
+/*
+ * MSI and MSI-X pirqs a PV guest may hold: Xen's extra_guest_irqs (domU
+ * value, 32 unless set). Xen allocates them from the guest's own pirq
+ * space; pirq.c explains why the core must know this number.
+ */
+#define PCIBK_PIRQ_BUDGET_DEFAULT	32u
+#define PCIBK_PIRQ_BUDGET_MAX		4096u
+extern unsigned int pcibk_pirq_budget;	/* copied by pcibk_guest_init() */
+
 struct pcibk_guest {
 	u16 domid;
+	/* MSI/MSI-X pirqs this guest may hold (see pcibk_pirq_budget). */
+	unsigned int pirq_budget;
 	struct pcibk_topo topo;
 	struct pcibk_guest_stats stats;
 	/* Scratch for one request; the guest's lock covers it. */
@@ -300,6 +317,19 @@ int pcibk_guest_export(struct pcibk_guest *g, struct pcibk_dev *d);
 void pcibk_guest_release(struct pcibk_guest *g, struct pcibk_dev *d);
 /* Release every device. */
 void pcibk_guest_teardown(struct pcibk_guest *g);
+
+/* ---- the guest's pirq budget (pirq.c) ---- */
+
+/* MSI and MSI-X pirqs the guest holds through this backend now. */
+unsigned int pcibk_guest_pirqs_held(const struct pcibk_guest *g);
+/*
+ * The domU value of the last extra_guest_irqs= in Xen's command line
+ * (cmdline, at most len bytes, need not be terminated), read as Xen
+ * reads it and clamped to PCIBK_PIRQ_BUDGET_MAX: 0 and *budget set, or
+ * -ENOENT when the option (or its domU value) is absent.
+ */
+int pcibk_pirq_budget_parse(const char *cmdline, size_t len,
+			    unsigned int *budget);
 
 /* ---- the op engine (op.c, msi.c) ---- */
 

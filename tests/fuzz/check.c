@@ -156,6 +156,13 @@ static void guard_write(struct fz_dev *fd, unsigned int off, unsigned int size,
 			else if (b == 5)
 				nv = (u16)((nv & 0x00ff) | (byte << 8));
 		}
+		/*
+		 * Outside a guest request, with MSI-X on in the host, the
+		 * detach turns MEMORY on (only on) so that the vectors can be
+		 * released through the table in the BAR.
+		 */
+		if (!guest && sd->msix_on && !(hw & 0x2) && (nv & 0x2))
+			hw |= 0x2;
 		FZ_ASSERT(!((nv ^ hw) & ~CMD_GUEST),
 			  "COMMAND %04x -> %04x changes protected bits", hw, nv);
 	}
@@ -369,6 +376,8 @@ void fz_check(struct fz *f)
 	long irqs = 0;
 	unsigned int i;
 
+	FZ_ASSERT(!f->h->double_teardowns,
+		  "an MSI-X enable ran out of pirqs after its first vector");
 	FZ_ASSERT(!f->pg->double_reads, "request byte read twice");
 	FZ_ASSERT(!f->pg->bad_writes, "write outside err/value/vectors");
 	for (i = 0; i < f->ndev; i++) {

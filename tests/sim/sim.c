@@ -217,6 +217,7 @@ struct sim_dev *sim_dev_new(struct sim_host *h, u16 seg, u8 bus, u8 devfn,
 		d->info.subdevice = 0x1000 | (device & 0xfff);
 	}
 	d->power_state = 0;
+	d->cmd_at_msix_disable = -1;
 	h->devs[h->ndevs++] = d;
 	return d;
 }
@@ -578,6 +579,8 @@ static int alloc_vec(struct sim_dev *d, int *irq, int *pirq)
 	rc = fault(d, SIM_PIRQ_MAP);
 	if (rc)
 		return rc;
+	if (h->pirq_budget && h->pirqs_out >= h->pirq_budget)
+		return -ENOSPC;
 	*irq = take(h->irq_used, h->next_irq);
 	if (*irq < 0)
 		return *irq;
@@ -620,6 +623,9 @@ static int s_enable_msi(void *hdev, int *irq, int *pirq)
 	/* The PCI core refuses what our core must never ask for. */
 	if (!d->msi_cap || d->msi_on || d->msix_on)
 		return -EINVAL;
+	/* Linux: MSI only in D0 (__pci_enable_msi_range()). */
+	if (d->power_state)
+		return -EINVAL;
 	rc = alloc_vec(d, irq, pirq);
 	if (rc)
 		return rc;
@@ -658,6 +664,8 @@ static int s_enable_msix(void *hdev, struct pcibk_msix_vec *vecs, unsigned int n
 		return rc;
 	if (!d->msix_cap || d->msix_on || d->msi_on)
 		return -EINVAL;
+	if (d->power_state)
+		return -EINVAL;
 	if (nr > d->msix_size)
 		return -ENOSPC;
 	for (i = 0; i < nr; i++) {
@@ -670,6 +678,8 @@ static int s_enable_msix(void *hdev, struct pcibk_msix_vec *vecs, unsigned int n
 	for (i = 0; i < nr; i++) {
 		rc = alloc_vec(d, &vecs[i].irq, &vecs[i].pirq);
 		if (rc) {
+			if (i && rc == -ENOSPC && d->host->pirq_budget)
+				d->host->double_teardowns++;
 			/* The PCI core unwinds what it set up. */
 			while (i--)
 				free_vec(d, vecs[i].irq, vecs[i].pirq);
@@ -696,6 +706,7 @@ static void s_disable_msix(void *hdev)
 	d->msix_disables++;
 	if (!d->msix_on)
 		return;
+	d->cmd_at_msix_disable = hw_cmd(d);
 	for (i = 0; i < d->msix_nr; i++)
 		free_vec(d, d->msix_irq[i], d->msix_pirq[i]);
 	d->msix_on = false;
@@ -768,6 +779,15 @@ static int s_restore_golden(void *hdev)
 		return rc;
 	if (d->have_golden)
 		memcpy(d->cfg, d->golden, sizeof(d->cfg));
+	/*
+	 * Linux's pci_restore_state() turns MSI and MSI-X back on from the
+	 * PCI core's own state, whatever the saved copy says, until they
+	 * are disabled.
+	 */
+	if (d->msi_on)
+		d->cfg[d->msi_cap + 2] |= 0x01;
+	if (d->msix_on)
+		d->cfg[d->msix_cap + 3] |= 0x80;
 	return 0;
 }
 

@@ -70,6 +70,8 @@ struct sim_dev {
 	bool line_shared;	/* another domain is bound to the INTx line */
 	unsigned long exclusive_queries;
 	int power_state;
+	/* COMMAND when disable_msix last found MSI-X on (-1: never). */
+	int cmd_at_msix_disable;
 
 	/* Counters for tests. */
 	unsigned long calls[SIM_NR_OPS];
@@ -89,6 +91,14 @@ struct sim_host {
 	long irqs_out;
 	long pirqs_out;
 	int pirq_base_override;	/* to test pirqs above 16 bits */
+	/*
+	 * Xen's MSI pirqs of the (one) guest, 0: unlimited. A mapping beyond
+	 * it fails with -ENOSPC; one that fails after the first vector of
+	 * an MSI-X enable is where Linux 6.1 tears the mapped vectors down
+	 * twice (xen-pciback/core/pirq.c), counted in double_teardowns.
+	 */
+	long pirq_budget;
+	unsigned long double_teardowns;
 	u8 irq_used[SIM_NR_IRQS];	/* lowest free first, like the hosts */
 	u8 pirq_used[SIM_NR_IRQS];
 

@@ -38,6 +38,12 @@ void fix_init(struct fix *f, bool passthrough)
 	f->h = sim_host_new();
 	f->pg = sim_page_new();
 	pcibk_guest_init(&f->g, 5, passthrough);
+	/*
+	 * A Xen with extra_guest_irqs=256, in the core and in the simulated
+	 * Xen alike; the pirq budget tests set their own.
+	 */
+	f->g.pirq_budget = FIX_PIRQ_BUDGET;
+	f->h->pirq_budget = FIX_PIRQ_BUDGET;
 }
 
 struct pcibk_dev *fix_add(struct fix *f, struct sim_dev *sd, bool export)

@@ -26,6 +26,8 @@ struct sim_dev *fix_nic(struct sim_host *h, u8 bus, u8 devfn);
 /* An MSI-only function (AHCI-like). */
 struct sim_dev *fix_msi_only(struct sim_host *h, u8 bus, u8 devfn);
 
+#define FIX_PIRQ_BUDGET	256
+
 void fix_init(struct fix *f, bool passthrough);
 /* Seize a sim device into a core device; optionally export it. */
 struct pcibk_dev *fix_add(struct fix *f, struct sim_dev *sd, bool export);

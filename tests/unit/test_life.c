@@ -113,10 +113,9 @@ TEST(life_detach_order)
 }
 
 /* MSI-X teardown runs with memory decoding on (golden restore first). */
-TEST(life_detach_msix_teardown_with_decoding)
+static void detach_msix_decoding(int golden_err)
 {
 	struct fix f;
-	u16 cmd_at_teardown;
 
 	fix_init(&f, false);
 	fix_add(&f, fix_nic(f.h, 3, 0), true);
@@ -124,11 +123,30 @@ TEST(life_detach_msix_teardown_with_decoding)
 	sim_hw_write(f.sd[0], 0x04, 2, 0x0006);
 	sim_bind(f.sd[0]);
 	CHECK_EQ(fix_msix(&f, NIC, 2), 0);
+	if (golden_err)
+		sim_fail(f.h, SIM_RESTORE_GOLDEN, 1, golden_err);
 	pcibk_guest_release(&f.g, f.d[0]);
-	cmd_at_teardown = (u16)sim_hw_read(f.sd[0], 0x04, 2);
-	CHECK(cmd_at_teardown & 0x2);	/* never COMMAND = 0 */
+	sim_fail_clear(f.h);
+	/* COMMAND when the host tore MSI-X down, not after the release */
+	CHECK(f.sd[0]->cmd_at_msix_disable >= 0);
+	CHECK(f.sd[0]->cmd_at_msix_disable & 0x2);
 	CHECK(!f.sd[0]->msix_on);
+	CHECK_EQ(f.h->pirqs_out, 0);
 	fix_fini(&f);
+}
+
+TEST(life_detach_msix_teardown_with_decoding)
+{
+	detach_msix_decoding(0);
+}
+
+/*
+ * The reset zeroes COMMAND; when the golden restore then fails, decoding
+ * must still be on before MSI-X is torn down (the table is in a BAR).
+ */
+TEST(life_detach_msix_teardown_golden_restore_fails)
+{
+	detach_msix_decoding(-EIO);
 }
 
 TEST(life_teardown_with_everything_on)

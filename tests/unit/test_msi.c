@@ -80,6 +80,8 @@ TEST(msi_enable_core_failure_is_minus5_value0)
 			 XEN_PCI_ERR_op_failed);
 		CHECK_EQ(fix_value(&f), 0);
 		CHECK(!f.d[1]->msi_enabled);
+		/* the guest's PCI core disables after a failed enable */
+		CHECK_EQ(fix_op(&f, XEN_PCI_OP_disable_msi, AHCI, 0, 0, 0), 0);
 	}
 	sim_fail_clear(f.h);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msi, AHCI, 0, 0, 0), 0);
@@ -348,6 +350,7 @@ TEST(msix_enable_entry_out_of_table_einval)
 	setup(&f);
 	sim_page_set_entry(f.pg, 0, 64, 0xffff);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msix, NIC, 0, 0, 1), -EINVAL);
+	CHECK_EQ(fix_op(&f, XEN_PCI_OP_disable_msix, NIC, 0, 0, 0), 0);
 	sim_page_set_entry(f.pg, 0, 0xffff, 0xffff);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msix, NIC, 0, 0, 1), -EINVAL);
 	CHECK_EQ(f.h->pirqs_out, 0);
@@ -465,8 +468,30 @@ static void fail_nth_during(enum sim_op op, u32 cmd, unsigned int nr)
 		CHECK(f.sd[1]->msi_on);
 		CHECK_EQ(f.h->pirqs_out - 1, err ? 0 : (cmd == XEN_PCI_OP_enable_msix ? nr : 1));
 		if (err) {
+			unsigned long calls = f.sd[0]->calls[SIM_ENABLE_MSI] +
+					      f.sd[0]->calls[SIM_ENABLE_MSIX];
+
 			check_clean(&f, 0);
-			/* and the next attempt works */
+			/*
+			 * After a failure of the enable itself (not of a
+			 * check's config read), a second enable is refused
+			 * without asking the host to enable...
+			 */
+			if (f.d[NIC]->irq_enable_failed) {
+				if (cmd == XEN_PCI_OP_enable_msix)
+					CHECK_EQ(fix_msix(&f, NIC, nr), -EBUSY);
+				else
+					CHECK_EQ(fix_op(&f, cmd, NIC, 0, 0, 0),
+						 XEN_PCI_ERR_op_failed);
+				CHECK_EQ(f.sd[0]->calls[SIM_ENABLE_MSI] +
+					 f.sd[0]->calls[SIM_ENABLE_MSIX], calls);
+			} else {
+				CHECK(op != SIM_ENABLE_MSI && op != SIM_ENABLE_MSIX);
+			}
+			/* ...until the guest disables; then it works */
+			CHECK_EQ(fix_op(&f, cmd == XEN_PCI_OP_enable_msix ?
+					XEN_PCI_OP_disable_msix :
+					XEN_PCI_OP_disable_msi, NIC, 0, 0, 0), 0);
 			if (cmd == XEN_PCI_OP_enable_msix)
 				CHECK_EQ(fix_msix(&f, NIC, nr), 0);
 			else

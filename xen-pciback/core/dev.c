@@ -11,6 +11,7 @@
 #define PCI_CAPABILITY_LIST	0x34
 #define PCI_CB_CAPABILITY_LIST	0x14
 #define PCI_COMMAND		0x04
+#define PCI_COMMAND_MEMORY	0x02
 #define PCI_COMMAND_INVALIDATE	0x10
 
 /* Enough hops for any legal list (48 dwords of 256 bytes); stops loops. */
@@ -174,8 +175,26 @@ void pcibk_dev_quiesce(struct pcibk_dev *d)
 	}
 }
 
+/*
+ * The MSI-X table lives in a BAR: Xen masks and releases the vectors
+ * through it, which needs memory decoding. The reset cleared COMMAND and
+ * a failed golden restore did not bring it back.
+ */
+static void msix_decoding_on(struct pcibk_dev *d)
+{
+	u32 cmd;
+
+	if (!d->msix_enabled ||
+	    d->ops->cfg_read(d->hdev, PCI_COMMAND, 2, &cmd) ||
+	    (cmd & PCI_COMMAND_MEMORY))
+		return;
+	d->ops->cfg_write(d->hdev, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+}
+
 void pcibk_dev_detach(struct pcibk_dev *d)
 {
+	int rc;
+
 	/*
 	 * Reset first: a function that still does DMA or raises a level
 	 * interrupt must stop before MSI teardown re-enables INTx. Then the
@@ -183,10 +202,14 @@ void pcibk_dev_detach(struct pcibk_dev *d)
 	 * the MSI-X table.
 	 */
 	d->ops->reset(d->hdev);
-	d->ops->restore_golden(d->hdev);
+	rc = d->ops->restore_golden(d->hdev);
+	if (rc)
+		pcibk_warn_rl("%s: golden state not restored: %d\n", d->name, rc);
+	msix_decoding_on(d);
 	pcibk_dev_quiesce(d);
 	pcibk_cfg_reset(d);
 	d->allow_intctl = false;
+	d->irq_enable_failed = false;
 	d->ops->unregister_owner(d->hdev);
 	d->guest = NULL;
 }

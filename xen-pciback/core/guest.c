@@ -9,6 +9,7 @@ void pcibk_guest_init(struct pcibk_guest *g, u16 domid, bool passthrough)
 {
 	memset(g, 0, sizeof(*g));
 	g->domid = domid;
+	g->pirq_budget = pcibk_pirq_budget;
 	pcibk_topo_init(&g->topo, passthrough);
 }
 

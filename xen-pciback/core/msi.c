@@ -13,6 +13,7 @@
 
 #define PCI_MSI_FLAGS_ENABLE	0x0001
 #define PCI_MSIX_FLAGS_ENABLE	0x8000
+#define PCI_MSIX_FLAGS_QSIZE	0x07ff
 
 /*
  * The other mode's ENABLE bit in hardware. With allow_interrupt_control a
@@ -27,6 +28,40 @@ static bool hw_enabled(struct pcibk_dev *d, u8 cap, u32 bit)
 
 	return cap && (d->ops->cfg_read(d->hdev, cap + 2u, 2, &flags) ||
 		       (flags & bit));
+}
+
+/*
+ * Whether the guest has room for nr more pirqs (pirq.c): an enable that
+ * cannot fit is refused before the host's PCI core is asked, because a
+ * mapping that runs out after the first vector takes the dom0 kernel
+ * into a double teardown.
+ */
+static bool pirqs_fit(struct pcibk_dev *d, unsigned int nr)
+{
+	const struct pcibk_guest *g = d->guest;
+	unsigned int held;
+
+	if (!g)
+		return true;
+	held = pcibk_guest_pirqs_held(g);
+	if (held <= g->pirq_budget && nr <= g->pirq_budget - held)
+		return true;
+	pcibk_warn_rl("%s: %u vectors refused: dom%u holds %u of its %u MSI pirqs (Xen's extra_guest_irqs)\n",
+		      d->name, nr, g->domid, held, g->pirq_budget);
+	return false;
+}
+
+/*
+ * After an enable failed in the host, another one would fail the same
+ * way and log in dom0's kernel again: refuse until a disable or detach.
+ */
+static bool enable_gated(struct pcibk_dev *d, const char *what)
+{
+	if (!d->irq_enable_failed)
+		return false;
+	pcibk_warn_rl("%s: %s refused: the previous enable failed; disable first\n",
+		      d->name, what);
+	return true;
 }
 
 static u32 legacy_pirq(struct pcibk_dev *d)
@@ -69,8 +104,11 @@ void pcibk_msi_enable(struct pcibk_dev *d, struct pcibk_reply *rep)
 			      d->name, d->msi_enabled ? "MSI" : "MSI-X");
 		return;
 	}
+	if (enable_gated(d, "enable_msi") || !pirqs_fit(d, 1))
+		return;
 	rc = d->ops->enable_msi(d->hdev, &irq, &pirq);
 	if (rc) {
+		d->irq_enable_failed = true;
 		pcibk_warn_rl("%s: enable_msi failed: %d\n", d->name, rc);
 		return;
 	}
@@ -91,6 +129,7 @@ void pcibk_msi_enable(struct pcibk_dev *d, struct pcibk_reply *rep)
 
 void pcibk_msix_disable(struct pcibk_dev *d, struct pcibk_reply *rep)
 {
+	d->irq_enable_failed = false;
 	if (d->msix_enabled) {
 		pcibk_msix_teardown(d);
 		d->ack = true;
@@ -101,6 +140,7 @@ void pcibk_msix_disable(struct pcibk_dev *d, struct pcibk_reply *rep)
 
 void pcibk_msi_disable(struct pcibk_dev *d, struct pcibk_reply *rep)
 {
+	d->irq_enable_failed = false;
 	if (d->msi_enabled) {
 		pcibk_msi_teardown(d);
 		d->ack = true;
@@ -125,6 +165,7 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 		       const void *sh, u32 nr, struct pcibk_reply *rep)
 {
 	struct pcibk_msix_vec *vecs = g->vecs;
+	u32 flags = 0;
 	u16 pf_cmd = 0;
 	unsigned int i;
 	bool msi_on;
@@ -154,6 +195,20 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 		rep->err = -ENXIO;
 		return;
 	}
+	if (enable_gated(d, "enable_msix")) {
+		rep->err = -EBUSY;
+		return;
+	}
+	/* What the PCI core would answer, without asking it. */
+	if (d->msix_cap &&
+	    !d->ops->cfg_read(d->hdev, d->msix_cap + 2u, 2, &flags) &&
+	    nr > (flags & PCI_MSIX_FLAGS_QSIZE) + 1) {
+		pcibk_warn_rl("%s: enable_msix(%u) refused: the table has %u entries\n",
+			      d->name, nr, (flags & PCI_MSIX_FLAGS_QSIZE) + 1);
+		goto nospc;
+	}
+	if (!pirqs_fit(d, nr))
+		goto nospc;
 
 	/* The entries are read here, once, and only the first nr of them. */
 	for (i = 0; i < nr; i++) {
@@ -165,6 +220,18 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 
 	rc = d->ops->enable_msix(d->hdev, vecs, nr);
 	if (rc) {
+		d->irq_enable_failed = true;
+		if (rc == -ENOSPC && g->pirq_budget > pcibk_guest_pirqs_held(g)) {
+			/*
+			 * Xen ran out of the guest's pirqs before our count
+			 * did: the guest spent some itself (a PV guest may
+			 * allocate its own). Count what it holds as all it
+			 * has, so that this cannot happen again.
+			 */
+			g->pirq_budget = pcibk_guest_pirqs_held(g);
+			pcibk_warn_rl("%s: dom%u has fewer pirqs than counted; its budget is now %u\n",
+				      d->name, g->domid, g->pirq_budget);
+		}
 		pcibk_warn_rl("%s: enable_msix(%u) failed: %d\n", d->name, nr, rc);
 		rep->err = rc;
 		rep->value = (u32)rc;
@@ -188,4 +255,10 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 	rep->nr_vec = nr;
 	rep->err = 0;
 	rep->value = 0;
+	return;
+
+nospc:
+	/* The answer the PCI core would have given, without asking it. */
+	rep->err = -ENOSPC;
+	rep->value = (u32)-ENOSPC;
 }
