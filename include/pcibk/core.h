@@ -318,6 +318,55 @@ void pcibk_guest_release(struct pcibk_guest *g, struct pcibk_dev *d);
 /* Release every device. */
 void pcibk_guest_teardown(struct pcibk_guest *g);
 
+/* ---- the xenbus state machine of a guest's backend (session.c) ---- */
+
+/* Xen's xenbus states (io/xenbus.h), as both ends write them. */
+enum {
+	PCIBK_XB_UNKNOWN = 0,
+	PCIBK_XB_INITIALISING = 1,
+	PCIBK_XB_INITWAIT = 2,
+	PCIBK_XB_INITIALISED = 3,
+	PCIBK_XB_CONNECTED = 4,
+	PCIBK_XB_CLOSING = 5,
+	PCIBK_XB_CLOSED = 6,
+	PCIBK_XB_RECONFIGURING = 7,
+	PCIBK_XB_RECONFIGURED = 8,
+};
+
+/* What the backend does when the frontend's state has changed. */
+enum pcibk_fe_action {
+	PCIBK_FE_NONE,
+	/* Read the frontend's keys, map and bind, switch to Connected. */
+	PCIBK_FE_ATTACH,
+	/* Drop the ring we have (a new frontend replaced it), then attach. */
+	PCIBK_FE_REATTACH,
+	/* Drop any ring, switch back to Initialised: a frontend restarts. */
+	PCIBK_FE_REOPEN,
+	/* A reconfigure pass (hot-plug), then Reconfigured. */
+	PCIBK_FE_RECONFIGURE,
+	/* After a reconfigure: Connected again, if the ring is there. */
+	PCIBK_FE_RECONNECTED,
+	/* Drop the ring, switch to Closing. */
+	PCIBK_FE_CLOSE,
+	/* Drop the ring, switch to Closed. */
+	PCIBK_FE_CLOSED,
+	/* Drop the ring, switch to Closed, remove the backend instance. */
+	PCIBK_FE_GONE,
+};
+
+/*
+ * The decision of PROTOCOL.md §8.3 for one frontend state change. Watch
+ * events coalesce, so fe is the state read now and any state may follow
+ * any other: fe and be are what xenstore holds now (be as libxl may have
+ * written it), ring whether a shared page is mapped, set_up whether the
+ * devices have been exported (the backend reached Initialised once),
+ * online the backend's "online" key. Every sequence ends with the ring
+ * attached to the frontend's current keys (Connected) or none (Closing or
+ * Closed): never connected to a ring the frontend has left.
+ */
+enum pcibk_fe_action pcibk_session_frontend(int fe, int be, bool ring,
+					    bool set_up, bool online);
+
 /* ---- the guest's pirq budget (pirq.c) ---- */
 
 /* MSI and MSI-X pirqs the guest holds through this backend now. */

@@ -45,6 +45,7 @@ struct pcibk_pdev {
 	struct pcibk_dev *core;		/* NULL after the final release */
 	struct pci_saved_state *golden;	/* config saved at bind (§11.1) */
 	struct pcibk_backend *be;	/* claimed by; under pcibk_mutex */
+	struct msix_entry *msix_ents;	/* SH_INFO_MAX_VEC, if MSI-X capable */
 	bool msix_prepared;		/* PHYSDEVOP_prepare_msix was issued */
 	bool removed;			/* final release done; device lock */
 };
@@ -60,6 +61,7 @@ struct pcibk_backend {
 	struct work_struct work;	/* runs pcibk_ring_work() */
 	struct xenbus_watch watch;	/* the backend directory */
 	bool watching;
+	bool set_up;			/* devices exported; state_lock */
 	bool ring_ready;		/* under op_lock */
 	spinlock_t fast_lock;		/* see ring.c */
 	bool op_busy;			/* op_lock is held; under fast_lock */

@@ -183,25 +183,27 @@ static void pcibk_host_disable_msi(void *hdev)
 static int pcibk_host_enable_msix(void *hdev, struct pcibk_msix_vec *vecs,
 				  unsigned int nr)
 {
-	struct msix_entry *ents;
+	struct pci_dev *pdev = hdev;
+	struct pcibk_pdev *pd = pci_get_drvdata(pdev);
+	struct msix_entry *ents = pd ? pd->msix_ents : NULL;
 	unsigned int i;
 	int rc;
 
-	ents = kcalloc(nr, sizeof(*ents), GFP_KERNEL);
-	if (!ents)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++)
+	/* Allocated at bind for every MSI-X capable function. */
+	if (!ents || nr > SH_INFO_MAX_VEC)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
 		ents[i].entry = vecs[i].entry;
-	rc = pci_enable_msix_exact(hdev, ents, nr);
-	if (!rc) {
-		for (i = 0; i < nr; i++) {
-			vecs[i].irq = ents[i].vector;
-			vecs[i].pirq = pcibk_host_irq_to_pirq(hdev,
-							      ents[i].vector);
-		}
+		ents[i].vector = 0;
 	}
-	kfree(ents);
-	return rc;
+	rc = pci_enable_msix_exact(pdev, ents, nr);
+	if (rc)
+		return rc;
+	for (i = 0; i < nr; i++) {
+		vecs[i].irq = ents[i].vector;
+		vecs[i].pirq = pcibk_host_irq_to_pirq(hdev, ents[i].vector);
+	}
+	return 0;
 }
 
 static void pcibk_host_disable_msix(void *hdev)

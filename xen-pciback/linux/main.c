@@ -8,7 +8,10 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 #include <xen/xen.h>
+#include <xen/interface/version.h>
+#include <asm/xen/hypercall.h>
 
 #include <pcibk/cfg.h>
 #include <pcibk/selftest.h>
@@ -28,6 +31,52 @@ MODULE_PARM_DESC(passthrough,
 module_param_named(permissive, pcibk_permissive, bool, 0644);
 MODULE_PARM_DESC(permissive,
 		 "Let guests write unhandled config registers of every device (unsafe)");
+
+static unsigned int pcibk_guest_pirqs;
+module_param_named(guest_pirqs, pcibk_guest_pirqs, uint, 0444);
+MODULE_PARM_DESC(guest_pirqs,
+		 "MSI/MSI-X pirqs a PV guest has (Xen's extra_guest_irqs); 0: read Xen's command line");
+
+/*
+ * The pirqs a PV guest may hold (core/pirq.c): the parameter, else the
+ * domU value of Xen's extra_guest_irqs, else Xen's default. Counting too
+ * many would let a guest's enable run out in the middle, where Linux 6.1
+ * tears its vectors down twice.
+ */
+static int __init pcibk_init_pirq_budget(void)
+{
+	struct xen_commandline *cl;
+	const char *from = "Xen's default";
+	unsigned int budget;
+	int rc;
+
+	if (pcibk_guest_pirqs > PCIBK_PIRQ_BUDGET_MAX) {
+		pr_err("guest_pirqs=%u: at most %u\n", pcibk_guest_pirqs,
+		       PCIBK_PIRQ_BUDGET_MAX);
+		return -EINVAL;
+	}
+	if (pcibk_guest_pirqs) {
+		pcibk_pirq_budget = pcibk_guest_pirqs;
+		from = "guest_pirqs";
+		goto out;
+	}
+	cl = kzalloc(sizeof(*cl), GFP_KERNEL);
+	if (!cl)
+		return -ENOMEM;
+	rc = HYPERVISOR_xen_version(XENVER_commandline, cl);
+	if (rc >= 0 && !pcibk_pirq_budget_parse(cl->buf, sizeof(cl->buf),
+						 &budget)) {
+		pcibk_pirq_budget = budget;
+		from = "Xen's extra_guest_irqs";
+	} else {
+		pcibk_pirq_budget = PCIBK_PIRQ_BUDGET_DEFAULT;
+	}
+	kfree(cl);
+out:
+	pr_info("a PV guest may hold %u MSI/MSI-X pirqs (%s)\n",
+		pcibk_pirq_budget, from);
+	return 0;
+}
 
 /*
  * Debug builds only: the core's self-checks, before anything is
@@ -60,6 +109,9 @@ static int __init pcibk_init(void)
 		return rc;
 	if (!xen_initial_domain())
 		return -ENODEV;
+	rc = pcibk_init_pirq_budget();
+	if (rc)
+		return rc;
 
 	rc = pcibk_seize_hide(pcibk_hide);
 	if (rc)

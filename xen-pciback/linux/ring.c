@@ -148,6 +148,9 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 	void *sh;
 	int rc;
 
+	/* One ring at a time: a second map would leak the first (B16). */
+	if (be->sh)
+		return -EBUSY;
 	rc = xenbus_map_ring_valloc(xdev, &gref, 1, &sh);
 	if (rc) {
 		xenbus_dev_fatal(xdev, rc, "mapping the shared page (gref %u)",

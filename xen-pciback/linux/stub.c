@@ -29,6 +29,7 @@ static void pcibk_pdev_release(struct kref *kref)
 	struct pcibk_pdev *pd = container_of(kref, struct pcibk_pdev, kref);
 
 	pci_dev_put(pd->pdev);
+	kfree(pd->msix_ents);
 	kfree(pd);
 }
 
@@ -171,6 +172,17 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 		goto err_disable_dev;
 	pd->core->priv = pd;
 	if (pdev->msix_cap) {
+		/*
+		 * The PCI core's entry array for the largest request, now:
+		 * an enable_msix never fails for want of memory (PROTOCOL.md
+		 * §4.2 (5) would answer -12 without the PCI core).
+		 */
+		pd->msix_ents = kcalloc(SH_INFO_MAX_VEC, sizeof(*pd->msix_ents),
+					GFP_KERNEL);
+		if (!pd->msix_ents) {
+			rc = -ENOMEM;
+			goto err_destroy;
+		}
 		pcibk_host_physdev_msix(pdev, true);
 		pd->msix_prepared = true;
 	}
@@ -209,6 +221,7 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 err_disable:
 	if (pd->msix_prepared)
 		pcibk_host_physdev_msix(pdev, false);
+err_destroy:
 	pcibk_dev_destroy(pd->core);
 err_disable_dev:
 	pci_disable_device(pdev);

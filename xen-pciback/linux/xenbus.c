@@ -272,22 +272,23 @@ static void pcibk_setup(struct pcibk_backend *be)
 	if (pcibk_publish_roots(be))
 		return;
 	rc = xenbus_switch_state(xdev, XenbusStateInitialised);
-	if (rc)
+	if (rc) {
 		xenbus_dev_fatal(xdev, rc, "switching to Initialised");
+		return;
+	}
+	be->set_up = true;
 }
 
-/* Both sides in Initialised: map the page, bind the channel (§8.3). */
+/*
+ * Map the frontend's page and bind its channel, then Connected (§8.3);
+ * state_lock held, no ring attached.
+ */
 static void pcibk_attach(struct pcibk_backend *be)
 {
 	struct xenbus_device *xdev = be->xdev;
 	unsigned int gref, port;
 	char *magic = NULL;
 	int rc;
-
-	mutex_lock(&be->state_lock);
-	if (xdev->state != XenbusStateInitialised ||
-	    xenbus_read_driver_state(xdev->otherend) != XenbusStateInitialised)
-		goto out;
 
 	rc = xenbus_gather(XBT_NIL, xdev->otherend,
 			   "pci-op-ref", "%u", &gref,
@@ -307,20 +308,68 @@ static void pcibk_attach(struct pcibk_backend *be)
 	if (pcibk_ring_connect(be, gref, port))
 		goto out;
 	rc = xenbus_switch_state(xdev, XenbusStateConnected);
-	if (rc)
+	if (rc) {
+		/* Not connected: keep no ring the frontend would not use. */
 		xenbus_dev_fatal(xdev, rc, "switching to Connected");
+		pcibk_ring_disconnect(be);
+		goto out;
+	}
 	dev_dbg(&xdev->dev, "connected to dom%u (gref %u, port %u)\n",
 		be->guest.domid, gref, port);
 out:
 	kfree(magic);
-	mutex_unlock(&be->state_lock);
 }
 
-static void pcibk_disconnect(struct pcibk_backend *be)
+/*
+ * Carry out the core's decision for the frontend's state as it is now
+ * (pcibk_session_frontend()); state_lock held. True: the instance must
+ * be removed, which the caller does without state_lock.
+ */
+static bool pcibk_frontend_act(struct pcibk_backend *be)
 {
-	mutex_lock(&be->state_lock);
-	pcibk_ring_disconnect(be);
-	mutex_unlock(&be->state_lock);
+	struct xenbus_device *xdev = be->xdev;
+	int fe = xenbus_read_driver_state(xdev->otherend);
+	int bs = pcibk_be_state(be);
+	enum pcibk_fe_action act;
+
+	act = pcibk_session_frontend(fe, bs, be->sh, be->set_up,
+				     xenbus_dev_is_online(xdev));
+	dev_dbg(&xdev->dev, "frontend %s, backend %s: action %d\n",
+		xenbus_strstate(fe), xenbus_strstate(bs), act);
+	switch (act) {
+	case PCIBK_FE_NONE:
+		break;
+	case PCIBK_FE_REATTACH:
+		pcibk_ring_disconnect(be);
+		fallthrough;
+	case PCIBK_FE_ATTACH:
+		pcibk_attach(be);
+		break;
+	case PCIBK_FE_REOPEN:
+		pcibk_ring_disconnect(be);
+		xenbus_switch_state(xdev, XenbusStateInitialised);
+		break;
+	case PCIBK_FE_RECONFIGURE:
+		if (!pcibk_reconfigure(be))
+			xenbus_switch_state(xdev, XenbusStateReconfigured);
+		break;
+	case PCIBK_FE_RECONNECTED:
+		xenbus_switch_state(xdev, XenbusStateConnected);
+		break;
+	case PCIBK_FE_CLOSE:
+		pcibk_ring_disconnect(be);
+		xenbus_switch_state(xdev, XenbusStateClosing);
+		break;
+	case PCIBK_FE_CLOSED:
+		pcibk_ring_disconnect(be);
+		xenbus_switch_state(xdev, XenbusStateClosed);
+		break;
+	case PCIBK_FE_GONE:
+		pcibk_ring_disconnect(be);
+		xenbus_switch_state(xdev, XenbusStateClosed);
+		return true;
+	}
+	return false;
 }
 
 /* The backend directory changed: libxl added devices or set state 7. */
@@ -329,6 +378,7 @@ static void pcibk_be_watch(struct xenbus_watch *watch, const char *path,
 {
 	struct pcibk_backend *be = container_of(watch, struct pcibk_backend,
 						watch);
+	bool gone = false;
 
 	mutex_lock(&be->state_lock);
 	switch (pcibk_be_state(be)) {
@@ -342,52 +392,28 @@ static void pcibk_be_watch(struct xenbus_watch *watch, const char *path,
 	default:
 		break;
 	}
+	/* The frontend may have been waiting for the devices. */
+	if (pcibk_be_state(be) == XenbusStateInitialised)
+		gone = pcibk_frontend_act(be);
 	mutex_unlock(&be->state_lock);
-	pcibk_attach(be);
+	if (gone)
+		device_unregister(&be->xdev->dev);
 }
 
 static void pcibk_frontend_changed(struct xenbus_device *xdev,
 				   enum xenbus_state fe_state)
 {
 	struct pcibk_backend *be = dev_get_drvdata(&xdev->dev);
+	bool gone;
 
-	dev_dbg(&xdev->dev, "frontend %s, backend %s\n",
-		xenbus_strstate(fe_state), xenbus_strstate(xdev->state));
-	switch (fe_state) {
-	case XenbusStateInitialised:
-		pcibk_attach(be);
-		break;
-	case XenbusStateReconfiguring:
-		mutex_lock(&be->state_lock);
-		if (pcibk_be_state(be) == XenbusStateReconfiguring &&
-		    !pcibk_reconfigure(be))
-			xenbus_switch_state(xdev, XenbusStateReconfigured);
-		mutex_unlock(&be->state_lock);
-		break;
-	case XenbusStateConnected:
-		/* [STRICTER] only with the ring attached. */
-		mutex_lock(&be->state_lock);
-		if (pcibk_be_state(be) == XenbusStateReconfigured && be->sh)
-			xenbus_switch_state(xdev, XenbusStateConnected);
-		mutex_unlock(&be->state_lock);
-		break;
-	case XenbusStateClosing:
-		pcibk_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-		pcibk_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateClosed);
-		if (xenbus_dev_is_online(xdev))
-			break;
-		fallthrough;
-	case XenbusStateUnknown:
-		/* Leads to pcibk_xb_remove(), the teardown. */
+	dev_dbg(&xdev->dev, "frontend changed to %s\n",
+		xenbus_strstate(fe_state));
+	mutex_lock(&be->state_lock);
+	gone = pcibk_frontend_act(be);
+	mutex_unlock(&be->state_lock);
+	/* Leads to pcibk_xb_remove(), the teardown. */
+	if (gone)
 		device_unregister(&xdev->dev);
-		break;
-	default:
-		break;
-	}
 }
 
 static int pcibk_xb_probe(struct xenbus_device *xdev,
