@@ -52,6 +52,7 @@
 #define pcibk_barrier()		barrier()
 
 /* Private (backend-only) flag words. */
+#define pcibk_read_once(x)			READ_ONCE(x)
 #define pcibk_test_and_set_bit(nr, addr)	test_and_set_bit((nr), (addr))
 #define pcibk_set_bit(nr, addr)			set_bit((nr), (addr))
 #define pcibk_clear_bit(nr, addr)		clear_bit((nr), (addr))
@@ -149,6 +150,7 @@ void pcibk_log_emit(int level, bool ratelimited, const char *fmt, ...) __printf(
 #define pcibk_info_rl(fmt, ...)	pcibk_log_emit(PCIBK_LOG_INFO, true, fmt, ##__VA_ARGS__)
 
 #define pcibk_snprintf		snprintf
+#define pcibk_read_once(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define pcibk_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define pcibk_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define pcibk_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)

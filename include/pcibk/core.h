@@ -35,6 +35,26 @@ struct pcibk_dev_stats {
 	u64 err[PCIBK_STAT_ERRS];
 };
 
+/*
+ * Back-off of a host operation a guest can make fail again and again
+ * (each failure logs in dom0's kernel, not rate-limited there): after n
+ * failures in a row, the next 2^(n-1) - 1 attempts (at most 1023) are
+ * refused with the last error without asking the host. A success or a
+ * detach starts over.
+ */
+struct pcibk_backoff {
+	u16 fails;
+	u16 skipped;
+	int err;
+};
+
+#define PCIBK_BACKOFF_MAX_SHIFT	10
+
+/* True if the host may be asked now; else *err is the answer to give. */
+bool pcibk_backoff_try(struct pcibk_backoff *b, int *err);
+/* The host's answer (0 or a negative errno) to an attempt try allowed. */
+void pcibk_backoff_done(struct pcibk_backoff *b, int rc);
+
 struct pcibk_dev {
 	const struct pcibk_host_ops *ops;
 	void *hdev;
@@ -49,6 +69,7 @@ struct pcibk_dev {
 
 	/* Assignment: set while a guest holds the device. */
 	struct pcibk_guest *guest;
+	u16 domid;			/* the guest's, kept for the counters */
 	struct pcibk_vaddr vaddr;
 	struct pcibk_dev *topo_next;
 
@@ -62,6 +83,9 @@ struct pcibk_dev {
 	 * a guest that repeats a failing enable cannot flood dom0's log.
 	 */
 	bool irq_enable_failed;
+	struct pcibk_backoff irq_backoff;	/* enable_msi, enable_msix */
+	struct pcibk_backoff enable_backoff;	/* enable_device */
+	struct pcibk_backoff intx_backoff;	/* the INTx helper's install */
 
 	/* Policy and INTx helper state (PROTOCOL.md §6.5, §12.1). */
 	bool permissive;

@@ -163,6 +163,60 @@ TEST(pirq_failed_enable_gates_until_disable)
 	fix_fini(&f);
 }
 
+/*
+ * A guest that makes the same host operation fail again and again: after
+ * n failures in a row, 2^(n-1) - 1 attempts are answered with the last
+ * error without the host, at most 1023; a success starts over.
+ */
+TEST(pirq_backoff_counts)
+{
+	struct pcibk_backoff b;
+	unsigned int i, host = 0;
+	int err;
+
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < 4096; i++) {
+		err = 0;
+		if (!pcibk_backoff_try(&b, &err)) {
+			CHECK_EQ(err, -EIO);
+			continue;
+		}
+		host++;
+		pcibk_backoff_done(&b, -EIO);
+	}
+	/* 1, 1, 2, 4, ..., then one in 1024 */
+	CHECK(host >= 12 && host <= 14);
+	CHECK(pcibk_backoff_try(&b, &err) || err == -EIO);
+	pcibk_backoff_done(&b, 0);
+	CHECK(pcibk_backoff_try(&b, &err));
+	CHECK_EQ(b.fails, 0);
+}
+
+/* COMMAND writes whose enable_device fails reach the host less and less. */
+TEST(pirq_backoff_enable_device)
+{
+	struct fix f;
+	int i;
+
+	fix_init(&f, false);
+	fix_add(&f, fix_nic(f.h, 3, 0), true);
+	sim_fail(f.h, SIM_ENABLE_DEVICE, 1, -EINVAL);
+	f.h->fail_repeat = true;
+	for (i = 0; i < 100; i++) {
+		CHECK(fix_enable(&f, NIC) != 0);
+		CHECK_EQ(fix_op(&f, XEN_PCI_OP_conf_write, NIC, 0x04, 2, 0), 0);
+	}
+	CHECK(f.sd[0]->calls[SIM_ENABLE_DEVICE] <= 9);
+	sim_fail_clear(f.h);
+	for (i = 0; i < 100 && fix_enable(&f, NIC); i++)
+		;
+	CHECK(i < 64);
+	/* detached and given out again: no back-off left */
+	pcibk_guest_release(&f.g, f.d[0]);
+	CHECK_EQ(f.d[0]->enable_backoff.fails, 0);
+	fix_fini(&f);
+}
+
 /* Linux refuses MSI outside D0; the core passes that on and gates. */
 TEST(pirq_msi_in_d3hot_refused_by_host)
 {

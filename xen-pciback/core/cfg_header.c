@@ -102,7 +102,10 @@ static int wr_cmd(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 v)
 	/* MEMORY and IO only through the host's enable/disable (XSA-120). */
 	if (!ops->is_enabled(d->hdev)) {
 		if (v & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO)) {
+			if (!pcibk_backoff_try(&d->enable_backoff, &rc))
+				return rc;
 			rc = ops->enable_device(d->hdev);
+			pcibk_backoff_done(&d->enable_backoff, rc);
 			if (rc)
 				return rc;
 			d->intx_wanted = true;

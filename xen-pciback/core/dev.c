@@ -92,8 +92,40 @@ void pcibk_dev_destroy(struct pcibk_dev *d)
 	pcibk_free(d);
 }
 
+bool pcibk_backoff_try(struct pcibk_backoff *b, int *err)
+{
+	unsigned int shift;
+
+	if (b->fails <= 1)
+		return true;
+	shift = b->fails - 1u;
+	if (shift > PCIBK_BACKOFF_MAX_SHIFT)
+		shift = PCIBK_BACKOFF_MAX_SHIFT;
+	if (b->skipped + 1u >= (1u << shift)) {
+		b->skipped = 0;
+		return true;
+	}
+	b->skipped++;
+	*err = b->err;
+	return false;
+}
+
+void pcibk_backoff_done(struct pcibk_backoff *b, int rc)
+{
+	if (!rc) {
+		memset(b, 0, sizeof(*b));
+		return;
+	}
+	if (b->fails < PCIBK_BACKOFF_MAX_SHIFT + 1)
+		b->fails++;
+	b->skipped = 0;
+	b->err = rc;
+}
+
 void pcibk_dev_intx_update(struct pcibk_dev *d)
 {
+	int rc;
+
 	if (!d->ops->intx_helper)
 		return;
 	if (d->intx_wanted) {
@@ -107,7 +139,11 @@ void pcibk_dev_intx_update(struct pcibk_dev *d)
 		if (d->info.hdr_type || !d->info.irq || d->msi_enabled ||
 		    d->msix_enabled)
 			return;
-		if (d->ops->intx_helper(d->hdev, true))
+		if (!pcibk_backoff_try(&d->intx_backoff, &rc))
+			return;
+		rc = d->ops->intx_helper(d->hdev, true);
+		pcibk_backoff_done(&d->intx_backoff, rc);
+		if (rc)
 			return;
 		d->intx_installed = true;
 		d->isr_on = true;
@@ -210,6 +246,9 @@ void pcibk_dev_detach(struct pcibk_dev *d)
 	pcibk_cfg_reset(d);
 	d->allow_intctl = false;
 	d->irq_enable_failed = false;
+	memset(&d->irq_backoff, 0, sizeof(d->irq_backoff));
+	memset(&d->enable_backoff, 0, sizeof(d->enable_backoff));
+	memset(&d->intx_backoff, 0, sizeof(d->intx_backoff));
 	d->ops->unregister_owner(d->hdev);
 	d->guest = NULL;
 }

@@ -24,6 +24,7 @@ int pcibk_guest_export(struct pcibk_guest *g, struct pcibk_dev *d)
 		return -EINVAL;
 	}
 	d->guest = g;
+	d->domid = g->domid;
 	rc = pcibk_topo_add(&g->topo, d);
 	if (rc) {
 		d->guest = NULL;	/* back to the pool */

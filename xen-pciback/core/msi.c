@@ -104,9 +104,11 @@ void pcibk_msi_enable(struct pcibk_dev *d, struct pcibk_reply *rep)
 			      d->name, d->msi_enabled ? "MSI" : "MSI-X");
 		return;
 	}
-	if (enable_gated(d, "enable_msi") || !pirqs_fit(d, 1))
+	if (enable_gated(d, "enable_msi") || !pirqs_fit(d, 1) ||
+	    !pcibk_backoff_try(&d->irq_backoff, &rc))
 		return;
 	rc = d->ops->enable_msi(d->hdev, &irq, &pirq);
+	pcibk_backoff_done(&d->irq_backoff, rc);
 	if (rc) {
 		d->irq_enable_failed = true;
 		pcibk_warn_rl("%s: enable_msi failed: %d\n", d->name, rc);
@@ -209,6 +211,11 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 	}
 	if (!pirqs_fit(d, nr))
 		goto nospc;
+	if (!pcibk_backoff_try(&d->irq_backoff, &rc)) {
+		rep->err = rc;
+		rep->value = (u32)rc;
+		return;
+	}
 
 	/* The entries are read here, once, and only the first nr of them. */
 	for (i = 0; i < nr; i++) {
@@ -219,6 +226,7 @@ void pcibk_msix_enable(struct pcibk_guest *g, struct pcibk_dev *d,
 	pcibk_barrier();
 
 	rc = d->ops->enable_msix(d->hdev, vecs, nr);
+	pcibk_backoff_done(&d->irq_backoff, rc);
 	if (rc) {
 		d->irq_enable_failed = true;
 		if (rc == -ENOSPC && g->pirq_budget > pcibk_guest_pirqs_held(g)) {

@@ -48,6 +48,7 @@ const char *pcibk_dev_mode(const struct pcibk_dev *d)
 int pcibk_dev_stats_show(const struct pcibk_dev *d, char *buf, size_t len)
 {
 	int at = 0, i, n;
+	bool assigned;
 
 	if (!len)
 		return 0;
@@ -63,8 +64,13 @@ int pcibk_dev_stats_show(const struct pcibk_dev *d, char *buf, size_t len)
 	}
 	at = put(buf, len, at, "vectors", NULL,
 		 d->msix_enabled ? d->msix_nr : d->msi_enabled ? 1 : 0);
-	at = put(buf, len, at, "assigned", NULL, d->guest ? 1 : 0);
-	at = put(buf, len, at, "domid", NULL, d->guest ? d->guest->domid : 0);
+	/*
+	 * d->guest is read once and never followed: a detach may clear it
+	 * (and free the guest) while the counters are shown.
+	 */
+	assigned = pcibk_read_once(d->guest) != NULL;
+	at = put(buf, len, at, "assigned", NULL, assigned);
+	at = put(buf, len, at, "domid", NULL, assigned ? d->domid : 0);
 	at = put(buf, len, at, "permissive", NULL, pcibk_cfg_is_permissive(d));
 	at = put(buf, len, at, "allow_interrupt_control", NULL, d->allow_intctl);
 	at = put(buf, len, at, "intx_helper", NULL, d->isr_on);
