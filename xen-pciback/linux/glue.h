@@ -65,6 +65,8 @@ struct pcibk_backend {
 	bool ring_ready;		/* under op_lock */
 	spinlock_t fast_lock;		/* see ring.c */
 	bool op_busy;			/* op_lock is held; under fast_lock */
+	bool stopping;			/* a disconnect waits: no new work */
+	bool wedged;			/* op_lock never came back (ring.c) */
 	void *sh;			/* mapped shared page */
 	int irq;			/* event channel irq, 0 if unbound */
 	unsigned long aer_flags;	/* PCIBK_AER_* bits (aer.c) */
@@ -111,9 +113,13 @@ void pcibk_backend_put(struct pcibk_backend *be);
 /* ring.c */
 int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 		       evtchn_port_t port);
-void pcibk_ring_disconnect(struct pcibk_backend *be);
+int pcibk_ring_disconnect(struct pcibk_backend *be);
 void pcibk_ring_setup(struct pcibk_backend *be);
 void pcibk_op_lock(struct pcibk_backend *be);
+/* How long dom0's xenwatch thread waits for a guest's op_lock. */
+#define PCIBK_OP_LOCK_WAIT_MS	30000
+bool pcibk_op_lock_bounded(struct pcibk_backend *be);
+void pcibk_op_unlock_resume(struct pcibk_backend *be);
 void pcibk_op_unlock(struct pcibk_backend *be);
 
 #endif /* PCIBK_LINUX_GLUE_H */

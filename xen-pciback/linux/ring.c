@@ -22,7 +22,9 @@
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
+#include <linux/delay.h>
 #include <linux/interrupt.h>
+#include <linux/jiffies.h>
 #include <linux/workqueue.h>
 #include <xen/events.h>
 #include <xen/xenbus.h>
@@ -102,12 +104,57 @@ void pcibk_op_lock(struct pcibk_backend *be)
 	spin_unlock_irq(&be->fast_lock);
 }
 
+/*
+ * op_lock from dom0's xenwatch thread (disconnect, unplug, teardown).
+ * Every other xenbus backend of dom0 (block, network) waits while this
+ * thread does, so it never waits for ever: a request whose host call
+ * never returned (a kernel failure inside it) would hold op_lock for
+ * good. The worker stops taking new work once be->stopping is set, so a
+ * frontend that keeps posting cannot hold the lock either. After
+ * PCIBK_OP_LOCK_WAIT_MS the backend is marked wedged and left as it is;
+ * false is returned at once from then on.
+ */
+bool pcibk_op_lock_bounded(struct pcibk_backend *be)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(PCIBK_OP_LOCK_WAIT_MS);
+
+	WRITE_ONCE(be->stopping, true);
+	while (!mutex_trylock(&be->op_lock)) {
+		if (READ_ONCE(be->wedged) || time_after(jiffies, end)) {
+			if (!xchg(&be->wedged, true))
+				dev_err(&be->xdev->dev,
+					"a request has held the guest's lock for %u s: leaving this backend as it is\n",
+					PCIBK_OP_LOCK_WAIT_MS / 1000);
+			return false;
+		}
+		msleep(20);
+	}
+	spin_lock_irq(&be->fast_lock);
+	be->op_busy = true;
+	spin_unlock_irq(&be->fast_lock);
+	return true;
+}
+
 void pcibk_op_unlock(struct pcibk_backend *be)
 {
 	spin_lock_irq(&be->fast_lock);
 	be->op_busy = false;
 	spin_unlock_irq(&be->fast_lock);
 	mutex_unlock(&be->op_lock);
+}
+
+/*
+ * The end of a pcibk_op_lock_bounded() section that leaves the ring
+ * attached (an unplug): the worker may have skipped a kick meanwhile.
+ */
+void pcibk_op_unlock_resume(struct pcibk_backend *be)
+{
+	bool ready = be->ring_ready;
+
+	WRITE_ONCE(be->stopping, false);
+	pcibk_op_unlock(be);
+	if (ready)
+		queue_work(system_highpri_wq, &be->work);
 }
 
 /*
@@ -128,6 +175,9 @@ static void pcibk_ring_worker(struct work_struct *work)
 	struct pcibk_backend *be = container_of(work, struct pcibk_backend,
 						work);
 
+	/* A disconnect is waiting for op_lock: leave the requests to it. */
+	if (READ_ONCE(be->stopping))
+		return;
 	pcibk_op_lock(be);
 	if (be->ring_ready)
 		pcibk_ring_work(&be->ring);
@@ -182,9 +232,10 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
  * then unmap the page. op_lock is held over the unbind so that no worker
  * sees a stale irq number; it also keeps the fast path off meanwhile.
  */
-void pcibk_ring_disconnect(struct pcibk_backend *be)
+int pcibk_ring_disconnect(struct pcibk_backend *be)
 {
-	pcibk_op_lock(be);
+	if (!pcibk_op_lock_bounded(be))
+		return -EBUSY;	/* wedged: nothing is released, nothing waits */
 	if (be->irq > 0) {
 		unbind_from_irqhandler(be->irq, be);
 		WRITE_ONCE(be->irq, 0);
@@ -198,4 +249,6 @@ void pcibk_ring_disconnect(struct pcibk_backend *be)
 		xenbus_unmap_ring_vfree(be->xdev, be->sh);
 		be->sh = NULL;
 	}
+	WRITE_ONCE(be->stopping, false);
+	return 0;
 }

@@ -110,37 +110,39 @@ static bool pcibk_release(struct pcibk_backend *be, u32 dom, u32 bus,
 	struct pcibk_pdev *pd = NULL;
 	struct pcibk_dev *d;
 
-	pcibk_op_lock(be);
+	if (!pcibk_op_lock_bounded(be))
+		return false;
 	d = pcibk_topo_find(&be->guest.topo, dom, bus, devfn);
 	if (d) {
 		pcibk_topo_del(&be->guest.topo, d);
 		pd = d->priv;
 		kref_get(&pd->kref);
 	}
-	pcibk_op_unlock(be);
+	pcibk_op_unlock_resume(be);
 	if (!pd)
 		return false;
 	pcibk_stub_detach(pd);
 	return true;
 }
 
-/* Release every device of this guest. */
-static void pcibk_teardown(struct pcibk_backend *be)
+/* Release every device of this guest; -EBUSY if the backend is wedged. */
+static int pcibk_teardown(struct pcibk_backend *be)
 {
 	struct pcibk_pdev *pd;
 	struct pcibk_dev *d;
 
 	for (;;) {
-		pcibk_op_lock(be);
+		if (!pcibk_op_lock_bounded(be))
+			return -EBUSY;
 		d = be->guest.topo.list;
 		if (d) {
 			pcibk_topo_del(&be->guest.topo, d);
 			pd = d->priv;
 			kref_get(&pd->kref);
 		}
-		pcibk_op_unlock(be);
+		pcibk_op_unlock_resume(be);
 		if (!d)
-			return;
+			return 0;
 		pcibk_stub_detach(pd);
 	}
 }
@@ -340,7 +342,8 @@ static bool pcibk_frontend_act(struct pcibk_backend *be)
 	case PCIBK_FE_NONE:
 		break;
 	case PCIBK_FE_REATTACH:
-		pcibk_ring_disconnect(be);
+		if (pcibk_ring_disconnect(be))
+			break;
 		fallthrough;
 	case PCIBK_FE_ATTACH:
 		pcibk_attach(be);
@@ -466,8 +469,15 @@ static void pcibk_xb_remove(struct xenbus_device *xdev)
 		be->watching = false;
 	}
 	mutex_lock(&be->state_lock);
-	pcibk_ring_disconnect(be);
-	pcibk_teardown(be);
+	if (pcibk_ring_disconnect(be) || pcibk_teardown(be)) {
+		/*
+		 * Wedged: its handler, worker and devices may still use be,
+		 * so it stays allocated; the devices stay claimed.
+		 */
+		mutex_unlock(&be->state_lock);
+		dev_set_drvdata(&xdev->dev, NULL);
+		return;
+	}
 	mutex_unlock(&be->state_lock);
 	dev_set_drvdata(&xdev->dev, NULL);
 	pcibk_backend_put(be);
