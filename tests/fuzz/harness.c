@@ -61,14 +61,6 @@ void fz_guest_end(struct fz *f)
 	f->log_guest += sim_log_unlimited - log_mark;
 }
 
-/* A request as the guest writes it, before any hostile rewriting. */
-struct fz_req {
-	u32 cmd, domain, bus, devfn;
-	s32 offset, size;
-	u32 value, info;
-	u16 entry[SH_INFO_MAX_VEC];
-};
-
 static void target(struct fz *f, struct fz_req *r)
 {
 	u8 sel = fz_u8(&f->in);
@@ -112,6 +104,24 @@ static u32 get32(const u8 *p, unsigned int off)
 
 	memcpy(&v, p + off, 4);
 	return v;
+}
+
+/* The request the page holds now, as a backend's first read sees it. */
+static void read_req(const struct fz *f, struct fz_req *r)
+{
+	const u8 *pg = f->pg->page;
+	unsigned int i;
+
+	r->cmd = get32(pg, PCIBK_SH_CMD);
+	r->domain = get32(pg, PCIBK_SH_DOMAIN);
+	r->bus = get32(pg, PCIBK_SH_BUS);
+	r->devfn = get32(pg, PCIBK_SH_DEVFN);
+	r->offset = (s32)get32(pg, PCIBK_SH_OFFSET);
+	r->size = (s32)get32(pg, PCIBK_SH_SIZE);
+	r->value = get32(pg, PCIBK_SH_VALUE);
+	r->info = get32(pg, PCIBK_SH_INFO);
+	for (i = 0; i < SH_INFO_MAX_VEC; i++)
+		memcpy(&r->entry[i], pg + PCIBK_SH_ENTRY(i), 2);
 }
 
 /* §16 items 3, 4 and the answers §4.1 fixes for a request. */
@@ -364,20 +374,38 @@ static const struct pcibk_ring_ops *ring_ops(const struct fz *f)
 void fz_ring_event(struct fz *f)
 {
 	bool posted = f->pg->page[0] & (1u << _XEN_PCIF_active);
+	bool watch = f->fast && posted;
+	bool took = false;
+	struct fz_req seen;
 
 	if (posted)
 		f->rf.notified_post = true;
-	/* With the fast path the handler fetches: the tripwire watches it. */
-	if (f->fast && posted)
-		sim_page_arm(f->pg, f->hostile);
+	/*
+	 * With the fast path the handler fetches: the tripwire watches it.
+	 * While it holds an earlier request, nothing of the page may be read
+	 * again, so the counts of that fetch are kept.
+	 */
+	if (watch) {
+		read_req(f, &seen);
+		if (f->rf.holding)
+			sim_page_arm_keep(f->pg, f->hostile);
+		else
+			sim_page_arm(f->pg, f->hostile);
+	}
 	fz_guest_begin(f);
 	pcibk_ring_event(&f->ring);
 	fz_guest_end(f);
-	if (f->fast && posted)
+	if (watch) {
+		took = !f->rf.holding && f->pg->reads[PCIBK_SH_CMD];
 		sim_page_disarm(f->pg);
+	}
 	/* Answered in the handler: nothing is owed to that post any more. */
-	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active)))
+	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active))) {
 		f->rf.notified_post = false;
+	} else if (took) {
+		f->rf.holding = true;
+		f->rf.held = seen;
+	}
 }
 
 void fz_ring_work(struct fz *f)
@@ -399,6 +427,8 @@ void fz_ring_work(struct fz *f)
 	f->rf.in_work = false;
 	fz_guest_end(f);
 	sim_page_disarm(f->pg);
+	/* A worker run answers at least the request it was kicked for. */
+	f->rf.holding = false;
 	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active)))
 		f->rf.notified_post = false;
 }
@@ -436,15 +466,34 @@ static void ring_post(struct fz *f, const struct fz_req *r)
 	pcibk_sh_set_flag(f->pg->page, _XEN_PCIF_active);
 }
 
-/* Post, notify, let the worker run until it stops requeueing. */
+/*
+ * Post, notify, let the worker run until it stops requeueing.
+ *
+ * A guest that writes over a request the event handler has already
+ * fetched (without waiting for the answer, or after its own timeout,
+ * step 17) gets the answer to the fetched one: the backend reads a
+ * request once (B6) and cannot tell that the slot was reused (B13). So
+ * the answer is checked against the request the handler read, and the
+ * one written over it is lost with the bit the answer clears.
+ */
 static void ring_op(struct fz *f, const struct fz_req *r)
 {
+	static struct fz_req held;
+	const struct fz_req *expect = r;
+
+	if (f->rf.holding) {
+		held = f->rf.held;
+		expect = &held;
+		if (trace)
+			fprintf(stderr, "  posted over a fetched request (cmd %u %x:%x:%x): its answer is due\n",
+				held.cmd, held.domain, held.bus, held.devfn);
+	}
 	f->rf.reposted = false;
 	ring_post(f, r);
 	fz_ring_event(f);
 	fz_ring_flush(f);
 	if (!f->rf.reposted && !(f->pg->page[0] & (1u << _XEN_PCIF_active)))
-		check_reply(f, r, NULL);
+		check_reply(f, expect, NULL);
 }
 
 /* --------------------------------------------------------- admin steps */
@@ -831,6 +880,10 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	pcibk_permissive = flags & FZ_F_PERMISSIVE;
 	f->global_ever_permissive = pcibk_permissive;
 	pcibk_guest_init(&f->g, DOMID, flags & FZ_F_PASSTHROUGH);
+	/* The simulated Xen and the core agree on the guest's pirqs. */
+	if (flags & FZ_F_FEW_PIRQS)
+		f->g.pirq_budget = 12;
+	f->h->pirq_budget = f->g.pirq_budget;
 	pcibk_ring_init(&f->ring, f->pg->page, &f->g, ring_ops(f), f);
 	f->log_budget = 1;	/* "event while an EOI is pending", once */
 

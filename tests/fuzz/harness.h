@@ -52,6 +52,14 @@ struct fz_dev {
 	unsigned long handled_seen;
 };
 
+/* A request as the guest writes it, before any hostile rewriting. */
+struct fz_req {
+	u32 cmd, domain, bus, devfn;
+	s32 offset, size;
+	u32 value, info;
+	u16 entry[SH_INFO_MAX_VEC];
+};
+
 struct fz_ring_fake {
 	unsigned long notifies, eois, spurious_eois, kicks, aer_wakes;
 	bool kick_pending;
@@ -61,6 +69,12 @@ struct fz_ring_fake {
 	bool in_work;			/* pcibk_ring_work() is running */
 	unsigned long fast_calls;	/* FZ_F_FAST: ops->fast offers */
 	unsigned long fast_answered;
+	/*
+	 * The event handler read a request and left it to the worker: the
+	 * worker answers that copy (B6), whatever the page says by then.
+	 */
+	bool holding;
+	struct fz_req held;		/* the request as the handler read it */
 };
 
 /* Header flags. */
@@ -70,6 +84,7 @@ struct fz_ring_fake {
 #define FZ_F_HOSTILE		0x08
 #define FZ_F_EXT		0x10	/* step opcodes mod 24, not 20 */
 #define FZ_F_FAST		0x20	/* the ring has the glue's fast path */
+#define FZ_F_FEW_PIRQS		0x40	/* Xen gives the guest 12 MSI pirqs */
 
 struct fz {
 	enum fz_mode mode;

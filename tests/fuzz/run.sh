@@ -4,7 +4,10 @@
 #
 # Drive the fuzz targets (docs/fuzzing.md). Called by tests/fuzz/fuzz.mk:
 #   run.sh libfuzzer OUT SECONDS TARGET...  run each target SECONDS, print
-#                                           exec/s and coverage per target
+#                                           exec/s and coverage per target,
+#                                           each finding's input in base64,
+#                                           "fuzz: N passed, N failed"
+#                                           (make fuzz, make fuzz-ci)
 #   run.sh merge OUT 0 TARGET...            minimize OUT/corpus-<t> and the
 #                                           saved corpus into the tree
 #   run.sh afl OUT SECONDS TARGET...        AFL++ build and run (skips if
@@ -21,13 +24,40 @@ rc=0
 lib=("$dir"/harness.c "$dir"/check.c "$dir"/build.c "$dir"/parse.c
      "$dir"/intx.c "$dir"/show.c "$dir"/aer.c)
 
+passed=0 failed=0
+
 stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -n 1; }
+
+# A finding, so that it can be reproduced from the log alone (a CI
+# machine's build directory is gone afterwards): the input in base64 and
+# the commands that replay it.
+report_finding() {
+	local t=$1 log=$2 st=$3 f
+	echo "fuzz $t: FAILED (exit $st):"
+	grep -E 'invariant violated|ERROR:|SUMMARY' "$log" | head -n 5
+	f=$(sed -n 's/^.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+	if [ -z "$f" ] || [ ! -f "$f" ]; then
+		echo "fuzz $t: no input written; the end of $log:"
+		tail -n 20 "$log"
+		return
+	fi
+	echo "fuzz $t: input $f ($(wc -c <"$f") bytes), base64:"
+	base64 -w0 "$f"
+	echo
+	echo "fuzz $t: reproduce: make fuzz-build && FZ_TRACE=1 $out/fuzz-$t $f"
+	echo "fuzz $t:   elsewhere: echo '<the base64 above>' | base64 -d >$t.in &&" \
+		"make fuzz-build && FZ_TRACE=1 $out/fuzz-$t $t.in"
+	echo "fuzz $t:   once fixed, keep it: cp $f $dir/corpus/$t/regress-<name>" \
+		"(make check replays it)"
+}
 
 run_libfuzzer() {
 	local t=$1 log="$out/fuzz-$t.log" execs eps cov
 	mkdir -p "$out/corpus-$t"
+	# -timeout: one input takes milliseconds; a hang is a finding, and
+	# must not outlast the run (libFuzzer's default is 1200 s).
 	nice -n 10 "$out/fuzz-$t" -max_total_time="$secs" -print_final_stats=1 \
-		-dict="$dir/$t.dict" -artifact_prefix="$out/crash-$t-" \
+		-timeout=30 -dict="$dir/$t.dict" -artifact_prefix="$out/crash-$t-" \
 		"$out/corpus-$t" "$dir/corpus/$t" >"$log" 2>&1
 	local st=$?
 	execs=$(stat number_of_executed_units "$log")
@@ -36,9 +66,11 @@ run_libfuzzer() {
 	echo "fuzz $t: ${secs}s, ${execs:-0} execs, ${eps:-0} exec/s, ${cov:-cov: ?} edges," \
 		"corpus $(find "$out/corpus-$t" -type f | wc -l) files (log $log)"
 	if [ $st != 0 ]; then
-		echo "fuzz $t: FAILED (exit $st):"
-		grep -E 'invariant violated|ERROR:|SUMMARY|Test unit written' "$log" | head -n 5
+		report_finding "$t" "$log" "$st"
+		failed=$((failed + 1))
 		rc=1
+	else
+		passed=$((passed + 1))
 	fi
 }
 
@@ -118,4 +150,8 @@ for t in "$@"; do
 	*) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 	esac
 done
+# One pass or fail per target, the line .ci/run's stages add up.
+case $mode in
+libfuzzer) echo "fuzz: $passed passed, $failed failed" ;;
+esac
 exit $rc

@@ -678,7 +678,9 @@ static int s_enable_msix(void *hdev, struct pcibk_msix_vec *vecs, unsigned int n
 	for (i = 0; i < nr; i++) {
 		rc = alloc_vec(d, &vecs[i].irq, &vecs[i].pirq);
 		if (rc) {
-			if (i && rc == -ENOSPC && d->host->pirq_budget)
+			/* Out of the guest's pirqs (not an injected fault). */
+			if (i && rc == -ENOSPC && d->host->pirq_budget &&
+			    d->host->pirqs_out >= d->host->pirq_budget)
 				d->host->double_teardowns++;
 			/* The PCI core unwinds what it set up. */
 			while (i--)

@@ -131,6 +131,24 @@ TEST(pirq_guest_spent_its_own_pirqs)
 	fix_fini(&f);
 }
 
+/*
+ * A mapping that fails at the second vector for another reason (Xen out
+ * of memory, say) is not the budget: the simulated Linux error path is
+ * the same, but no count could have prevented it.
+ */
+TEST(pirq_injected_failure_is_not_the_budget)
+{
+	struct fix f;
+
+	setup(&f);
+	sim_fail(f.h, SIM_PIRQ_MAP, 2, -ENOSPC);
+	CHECK_EQ(fix_msix(&f, NIC, 4), -ENOSPC);
+	sim_fail_clear(f.h);
+	CHECK_EQ(f.h->double_teardowns, 0);
+	CHECK_EQ(f.h->pirqs_out, 0);
+	fix_fini(&f);
+}
+
 /* After a failed enable, the next one waits for a disable or a detach. */
 TEST(pirq_failed_enable_gates_until_disable)
 {
