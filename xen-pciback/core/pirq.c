@@ -10,11 +10,11 @@
  * and the error path of Linux 6.1 (msi_domain_alloc_irqs_descs_locked(),
  * then free_msi_irqs() in msix_setup_interrupts()) tears the vectors
  * already mapped down twice: Xen's teardown does not clear desc->irq, so
- * xen_destroy_irq() runs again on irqs whose irq_info is being freed ("unmap
- * irq failed -22", and a NULL dereference once the RCU-deferred free has
- * run). A failure at the first vector is harmless. So the core counts the
- * pirqs it holds for a guest and refuses, without the host, an enable
- * that cannot fit (msi.c).
+ * xen_destroy_irq() runs again on irqs whose irq_info is being freed
+ * ("unmap irq failed -22", and a NULL dereference once the RCU-deferred
+ * free has run). 6.12's teardown clears desc->irq. A failure at the first
+ * vector is harmless. So the core counts the pirqs it holds for a guest
+ * and refuses, without the host, an enable that cannot fit (msi.c).
  */
 #include <pcibk/core.h>
 
