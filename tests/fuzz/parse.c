@@ -2,11 +2,13 @@
 /* Copyright (C) 2026 The pcibk authors. */
 /*
  * The "parse" target: the text an administrator writes to the sysfs
- * attributes and the "hide" parameter (quirks, BDFs with wildcards). Not
+ * attributes and the "hide" parameter (quirks, BDFs with wildcards), and
+ * Xen's command line (extra_guest_irqs, the guests' pirq budget). Not
  * guest input, but parsed in dom0's kernel: no crash, no read past the
  * given length, and every accepted value within its range.
  */
 #include <pcibk/bdf.h>
+#include <pcibk/core.h>
 #include "harness.h"
 
 static int count_entry(void *ctx, const struct pcibk_bdf *b)
@@ -42,6 +44,13 @@ int fz_parse(const u8 *data, size_t len)
 			  "quirk %x/%u/%x accepted", q.reg, q.size, q.mask);
 	if (!pcibk_bdf_parse(s, len, &b))
 		FZ_ASSERT(pcibk_bdf_valid(&b), "bdf accepted out of range");
+	/* Xen's command line, as XENVER_commandline gives it (any bytes). */
+	n = 7;
+	rc = pcibk_pirq_budget_parse(s, len, &n);
+	FZ_ASSERT(rc == 0 || rc == -ENOENT, "pirq budget parse returned %d", rc);
+	FZ_ASSERT(rc ? n == 7 : n <= PCIBK_PIRQ_BUDGET_MAX,
+		  "pirq budget %u (rc %d)", n, rc);
+	n = 0;
 	free(s);
 
 	/* The scanners take NUL-terminated strings. */
