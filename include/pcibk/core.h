@@ -376,6 +376,11 @@ enum pcibk_fe_action {
 	PCIBK_FE_CLOSED,
 	/* Drop the ring, switch to Closed, remove the backend instance. */
 	PCIBK_FE_GONE,
+	/*
+	 * Drop the ring we have and attach the frontend's current one, but
+	 * leave the backend's state as it is (libxl's reconfigure owns it).
+	 */
+	PCIBK_FE_REMAP,
 };
 
 /*

@@ -157,6 +157,9 @@ static void forward(struct fz_aer *a, bool ring, bool handler)
 	unsigned int fails, waits;
 	int res, exp;
 
+	/* The glue passes no ring while none is attached (session steps). */
+	if (!f->ring.ops)
+		ring = false;
 	if (handler)
 		pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
 	else

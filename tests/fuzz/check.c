@@ -432,6 +432,8 @@ void fz_check(struct fz *f)
 	check_totals(f);
 	if (f->ring.ops)
 		check_ring(f);
+	if (f->sess.on)
+		fz_session_check(f);
 }
 
 void fz_check_idle(struct fz *f)

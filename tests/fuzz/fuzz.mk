@@ -22,7 +22,7 @@ FUZZ_SECONDS	?= 60
 FUZZ_CI_SECONDS	?= 60
 FUZZ_LIB_SRCS	:= $(FUZZ_DIR)/harness.c $(FUZZ_DIR)/check.c $(FUZZ_DIR)/build.c \
 		   $(FUZZ_DIR)/parse.c $(FUZZ_DIR)/intx.c $(FUZZ_DIR)/show.c \
-		   $(FUZZ_DIR)/aer.c
+		   $(FUZZ_DIR)/aer.c $(FUZZ_DIR)/session.c
 FUZZ_HDRS	:= $(FUZZ_DIR)/harness.h
 FUZZ_OUT	:= $(BUILD)/fuzz
 FUZZ_CC		?= clang

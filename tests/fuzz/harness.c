@@ -61,7 +61,7 @@ void fz_guest_end(struct fz *f)
 	f->log_guest += sim_log_unlimited - log_mark;
 }
 
-static void target(struct fz *f, struct fz_req *r)
+void fz_target(struct fz *f, struct fz_req *r)
 {
 	u8 sel = fz_u8(&f->in);
 	struct fz_dev *fd;
@@ -125,7 +125,7 @@ static void read_req(const struct fz *f, struct fz_req *r)
 }
 
 /* §16 items 3, 4 and the answers §4.1 fixes for a request. */
-static void check_reply(struct fz *f, const struct fz_req *r, const u8 *before)
+void fz_check_reply(struct fz *f, const struct fz_req *r, const u8 *before)
 {
 	const u8 *pg = f->pg->page;
 	s32 err = (s32)get32(pg, PCIBK_SH_ERR);
@@ -271,7 +271,7 @@ static void direct_op(struct fz *f, const struct fz_req *r, bool hostile)
 			r->cmd, r->domain, r->bus, r->devfn, r->offset, r->size,
 			r->value, (s32)get32(f->pg->page, PCIBK_SH_ERR),
 			get32(f->pg->page, PCIBK_SH_VALUE));
-	check_reply(f, r, hostile ? NULL : before);
+	fz_check_reply(f, r, hostile ? NULL : before);
 }
 
 /* ------------------------------------------------------------- the ring */
@@ -378,6 +378,9 @@ void fz_ring_event(struct fz *f)
 	bool took = false;
 	struct fz_req seen;
 
+	/* No ring (session steps): the frontend's event reaches no handler. */
+	if (!f->ring.ops)
+		return;
 	if (posted)
 		f->rf.notified_post = true;
 	/*
@@ -410,7 +413,7 @@ void fz_ring_event(struct fz *f)
 
 void fz_ring_work(struct fz *f)
 {
-	if (!f->rf.kick_pending)
+	if (!f->rf.kick_pending || !f->ring.ops)
 		return;
 	f->rf.kick_pending = false;
 	/*
@@ -454,13 +457,32 @@ void fz_reconnect(struct fz *f)
 	f->ops_old_rings += f->ring.stats.ops;
 	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIF_active);
 	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+	fz_ring_start(f);
+}
+
+/* A new ring instance on f->pg, with counters of its own (a map and bind). */
+void fz_ring_start(struct fz *f)
+{
 	pcibk_ring_init(&f->ring, f->pg->page, &f->g, ring_ops(f), f);
 	memset(&f->rf, 0, sizeof(f->rf));
 	memset(&f->ring_seen, 0, sizeof(f->ring_seen));
 	f->log_budget++;	/* "event while an EOI is pending", once per ring */
 }
 
-static void ring_post(struct fz *f, const struct fz_req *r)
+/*
+ * The ring goes (session steps: the caller has let the worker run or
+ * not): the channel is unbound, with any EOI owed, queued work is
+ * cancelled, and no ring is left to call. Its ops count as served.
+ */
+void fz_ring_stop(struct fz *f)
+{
+	f->ops_old_rings += f->ring.stats.ops;
+	memset(&f->ring, 0, sizeof(f->ring));
+	memset(&f->rf, 0, sizeof(f->rf));
+	memset(&f->ring_seen, 0, sizeof(f->ring_seen));
+}
+
+void fz_ring_post(struct fz *f, const struct fz_req *r)
 {
 	write_req(f, r);
 	pcibk_sh_set_flag(f->pg->page, _XEN_PCIF_active);
@@ -489,16 +511,16 @@ static void ring_op(struct fz *f, const struct fz_req *r)
 				held.cmd, held.domain, held.bus, held.devfn);
 	}
 	f->rf.reposted = false;
-	ring_post(f, r);
+	fz_ring_post(f, r);
 	fz_ring_event(f);
 	fz_ring_flush(f);
 	if (!f->rf.reposted && !(f->pg->page[0] & (1u << _XEN_PCIF_active)))
-		check_reply(f, expect, NULL);
+		fz_check_reply(f, expect, NULL);
 }
 
 /* --------------------------------------------------------- admin steps */
 
-static void export(struct fz *f, struct fz_dev *fd)
+void fz_export(struct fz *f, struct fz_dev *fd)
 {
 	if (!fd->d)
 		return;
@@ -662,7 +684,7 @@ static void request(struct fz *f, u8 op)
 	bool hostile = f->hostile || (flags & 0x80);
 
 	memset(&r, 0, sizeof(r));
-	target(f, &r);
+	fz_target(f, &r);
 	switch (op) {
 	case 0:		/* anything */
 		r.cmd = flags & 0x40 ? fz_u32(&f->in) : fz_u8(&f->in) % 12u;
@@ -711,7 +733,7 @@ static void request(struct fz *f, u8 op)
 static void step(struct fz *f)
 {
 	u8 op = fz_u8(&f->in);
-	unsigned int i, n, nops = f->ext ? 24 : 20;
+	unsigned int i, n, nops = f->sess.on ? 26 : f->ext ? 24 : 20;
 	struct fz_req r;
 
 	if (trace)
@@ -727,7 +749,7 @@ static void step(struct fz *f)
 		sim_fail_clear(f->h);
 		break;
 	case 8:
-		export(f, fz_pick(f));
+		fz_export(f, fz_pick(f));
 		break;
 	case 9:
 		fz_release(f, fz_pick(f));
@@ -740,11 +762,11 @@ static void step(struct fz *f)
 		break;
 	case 13:	/* post without an event */
 		memset(&r, 0, sizeof(r));
-		target(f, &r);
+		fz_target(f, &r);
 		r.cmd = fz_u8(&f->in) % 12u;
 		r.offset = fz_u8(&f->in) & 0xfc;
 		r.size = 4;
-		ring_post(f, &r);
+		fz_ring_post(f, &r);
 		break;
 	case 14:
 		fz_ring_event(f);
@@ -779,8 +801,11 @@ static void step(struct fz *f)
 	case 22:
 		fz_counters(f);
 		break;
-	default:
+	case 23:
 		fz_aer_step(f);
+		break;
+	default:
+		fz_session_step(f, op % nops);
 		break;
 	}
 }
@@ -847,7 +872,7 @@ static void add_device(struct fz *f)
 	sim_bind(sd);
 	f->log_budget += 3;
 	if (exp & 1)
-		export(f, fd);
+		fz_export(f, fd);
 }
 
 int fz_run(const u8 *data, size_t len, enum fz_mode mode)
@@ -855,7 +880,7 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	static struct fz fzs;
 	struct fz *f = &fzs;
 	unsigned int i, ndev, steps;
-	u8 flags;
+	u8 flags, n;
 
 	if (mode == FZ_MODE_PARSE)
 		return fz_parse(data, len);
@@ -887,7 +912,12 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	pcibk_ring_init(&f->ring, f->pg->page, &f->g, ring_ops(f), f);
 	f->log_budget = 1;	/* "event while an EOI is pending", once */
 
-	ndev = 1 + fz_u8(&f->in) % FZ_MAX_DEVS;
+	n = fz_u8(&f->in);
+	ndev = 1 + n % FZ_MAX_DEVS;
+	f->sess.on = (flags & FZ_F_SESSION) &&
+		     (n & FZ_N_SESSION_MASK) == FZ_N_SESSION;
+	if (f->sess.on)
+		fz_session_init(f);
 	for (i = 0; i < ndev; i++)
 		add_device(f);
 	fz_check(f);
@@ -898,6 +928,8 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	}
 
 	/* Let the worker finish, then the guest goes away. */
+	if (f->sess.on)
+		fz_session_end(f);
 	fz_ring_flush(f);
 	sim_fail_clear(f->h);
 	teardown(f);

@@ -77,6 +77,45 @@ struct fz_ring_fake {
 	struct fz_req held;		/* the request as the handler read it */
 };
 
+/*
+ * The xenbus state machine of the guest's backend (session.c, steps 24
+ * and 25): xenstore as the frontend, libxl and the backend left it, the
+ * pages of the frontend's rings and the backend's mapping of one.
+ */
+enum fz_drop {
+	FZ_DROP_FLUSH,		/* the worker runs until it is done, then unmap */
+	FZ_DROP_CANCEL,		/* queued work is cancelled, never runs */
+	FZ_DROP_ONCE,		/* it was running: that run ends, no requeue */
+};
+
+struct fz_sess {
+	bool on;			/* header: session steps exist */
+	int fe, be;			/* the states in xenstore */
+	bool online;			/* the backend's "online" key */
+	bool keys_ok;			/* pci-op-ref, event-channel, magic */
+	bool fe_pending, be_pending;	/* a watch event not delivered yet */
+	bool attached;			/* a ring is mapped and bound */
+	bool gone;			/* GONE: the instance was removed */
+	/*
+	 * A callback found the frontend in Initialised since it last changed
+	 * its keys: the backend knows of its current ring, so the rules about
+	 * that ring apply.
+	 */
+	bool seen;
+	unsigned int fe_gen;		/* the frontend's ring now */
+	unsigned int ring_gen;		/* the one the backend mapped */
+	unsigned long maps, unmaps;
+	struct sim_page *fe_pg;		/* the frontend's page now */
+	struct sim_page *ring_pg;	/* the backend's mapping (attached) */
+	enum fz_drop drop;		/* how a disconnect finds the worker */
+	int plug;			/* device libxl's reconfigure adds/removes, or -1 */
+	bool plug_add;
+	/* A request posted just before a state change (step 25 kind 3). */
+	bool inflight;
+	struct sim_page *inflight_pg;
+	struct fz_req inflight_req;	/* the answer due, as ring_op expects it */
+};
+
 /* Header flags. */
 #define FZ_F_PASSTHROUGH	0x01
 #define FZ_F_PERMISSIVE		0x02
@@ -85,6 +124,14 @@ struct fz_ring_fake {
 #define FZ_F_EXT		0x10	/* step opcodes mod 24, not 20 */
 #define FZ_F_FAST		0x20	/* the ring has the glue's fast path */
 #define FZ_F_FEW_PIRQS		0x40	/* Xen gives the guest 12 MSI pirqs */
+/*
+ * Session steps (opcodes mod 26): this flag together with bits 7-6 of the
+ * device-count byte being 10. The fuzzer had set bit 7 alone, which meant
+ * nothing, in saved inputs that must decode as they always did.
+ */
+#define FZ_F_SESSION		0x80
+#define FZ_N_SESSION_MASK	0xc0
+#define FZ_N_SESSION		0x80
 
 struct fz {
 	enum fz_mode mode;
@@ -112,6 +159,7 @@ struct fz {
 	u64 ops_old_rings;		/* ring ops before the last reconnect */
 	u64 not_found_seen;
 	struct pcibk_ring_stats ring_seen;
+	struct fz_sess sess;
 };
 
 extern struct fz *fz_cur;
@@ -133,6 +181,12 @@ void fz_ring_event(struct fz *f);
 void fz_ring_work(struct fz *f);
 void fz_ring_flush(struct fz *f);
 void fz_reconnect(struct fz *f);
+void fz_ring_start(struct fz *f);
+void fz_ring_stop(struct fz *f);
+void fz_ring_post(struct fz *f, const struct fz_req *r);
+void fz_target(struct fz *f, struct fz_req *r);
+void fz_check_reply(struct fz *f, const struct fz_req *r, const u8 *before);
+void fz_export(struct fz *f, struct fz_dev *fd);
 void fz_release(struct fz *f, struct fz_dev *fd);
 struct fz_dev *fz_pick(struct fz *f);
 
@@ -145,6 +199,12 @@ void fz_counters(struct fz *f);
 /* AER forwarding (aer.c): the old POKE kind 3, and step 23. */
 void fz_aer_poke(struct fz *f, u8 what);
 void fz_aer_step(struct fz *f);
+
+/* The xenbus state machine (session.c): steps 24, 25 and its rules. */
+void fz_session_init(struct fz *f);
+void fz_session_step(struct fz *f, unsigned int op);
+void fz_session_check(struct fz *f);
+void fz_session_end(struct fz *f);
 
 /* Devices (build.c). */
 struct sim_dev *fz_build(struct fz *f, unsigned int tmpl, u8 bus, u8 devfn);

@@ -21,10 +21,22 @@ FAST = 0x20
 FIRE, TOGGLE, SHOW, AER = 20, 21, 22, 23
 # AER frontend behaviours (tests/fuzz/aer.c, enum fz_aer_how).
 ANSWER, NEVER, LATE, RACE, STUCK, REARM, GONE, UNPLUG = range(8)
+# Header flag SESSION with the device-count byte's bits 7-6 = 10: opcodes
+# mod 26, steps 24-25 drive the xenbus state machine (tests/fuzz/session.c).
+SESSION = 0x80
+FE, XB = 24, 25
+# Step 24's mode byte: keys, a new ring, which watches call back, how a
+# disconnect finds the worker.
+KEYS_BAD, KEYS_GOOD, NEW_RING, FE_CB, BE_CB = 0x01, 0x03, 0x04, 0x08, 0x10
+CANCEL, ONCE, TWICE = 0x20, 0x40, 0x80
+CB = FE_CB | BE_CB
 
 
 def header(flags, devs):
-    out = bytes([flags, len(devs) - 1])
+    count = len(devs) - 1
+    if flags & SESSION:
+        count |= 0x80                            # session steps on
+    out = bytes([flags, count])
     for i, tmpl in enumerate(devs):
         out += bytes([tmpl, 3 + i, 0, 0, 1])     # bus 3+i, devfn 0, export
         if tmpl % 7 == 6:
@@ -85,6 +97,38 @@ def aer(sel, what, mode, state=None, answer=None):
     if mode & 16:
         s += struct.pack("<I", answer)
     return s
+
+
+def fe(state, mode=0):
+    """The frontend writes state (0-8) with the mode byte of step 24."""
+    return bytes([FE, state, mode])
+
+
+def fe_raw(value, mode=0):
+    """The frontend writes any 32-bit value as its state."""
+    return bytes([FE, 0xe0]) + struct.pack("<i", value) + bytes([mode])
+
+
+def reconf(plug=0, dev=0, any_time=False, cb=False):
+    """libxl writes Reconfiguring; plug 1 adds device dev, 2 removes it."""
+    s = bytes([XB, (plug << 2) | (0x10 if any_time else 0) | (0x20 if cb else 0)])
+    return s + (bytes([dev]) if plug in (1, 2) else b"")
+
+
+def offline(cb=False):
+    """libxl writes online = 0."""
+    return bytes([XB, 1 | (0x20 if cb else 0)])
+
+
+def callbacks(fe_n, be_n, be_first=False, cancel=False):
+    """Watch callbacks: fe_n of the frontend watch, be_n of the backend's."""
+    return bytes([XB, 2 | (fe_n << 2) | (be_n << 4) | (0x40 if be_first else 0) |
+                  (0x80 if cancel else 0)])
+
+
+def inflight(sel, cmd, off, state, mode, event=True):
+    """A request posted (with an event), a state change, the worker run."""
+    return bytes([XB, 3 | (4 if event else 0), sel, cmd, off, state, mode])
 
 
 def guest_session(sel, caps):
@@ -177,10 +221,67 @@ def main():
         aer(1, 8, GONE | 8 | (1 << 5)) + read(1, 0, 2) + \
         aer(1, 8, LATE | (1 << 5)) + bytes([POST, 0, 0, 0, EVENT]) + \
         aer(0, 8, ANSWER | 8 | (5 << 5)) + bytes([WORK, TEARDOWN])
+    # The xenbus state machine: a frontend that closes and comes back with
+    # a new ring, each state seen by a callback of its own and coalesced.
+    seeds["session-3-5-3"] = header(SESSION, [0]) + enable(0) + read(0, 0, 2) + \
+        fe(3, NEW_RING | CB) + read(0, 4, 1) + fe(5, CB) + read(0, 4, 1) + \
+        fe(3, NEW_RING | CB) + read(0, 0, 2) + msix(0, 2) + \
+        fe(5) + fe(3, NEW_RING) + callbacks(1, 1) + read(0, 0, 2) + \
+        fe(5, FE_CB) + fe(3, NEW_RING | FE_CB | TWICE) + read(0, 0, 2)
+    # rmmod and modprobe of xen-pcifront: Closing, Closed, Initialising
+    # (the backend back to Initialised), Initialised with a new ring.
+    seeds["session-3-5-6-1-3"] = header(SESSION, [0]) + enable(0) + \
+        fe(3, NEW_RING | CB) + fe(5, CB) + fe(6, CB) + fe(1, CB) + \
+        fe(3, NEW_RING | CB) + read(0, 0, 2) + msi(0, 1) + \
+        fe(5) + fe(6) + fe(1) + fe(3, NEW_RING) + callbacks(2, 1) + \
+        read(0, 0, 2) + fe(5, FE_CB) + fe(6) + fe(1) + callbacks(1, 0) + \
+        fe(3, NEW_RING) + callbacks(1, 1, be_first=True) + read(0, 0, 2)
+    seeds["session-3-6-3"] = header(SESSION, [0]) + enable(0) + \
+        fe(3, NEW_RING | CB) + fe(6, CB) + fe(3, NEW_RING | CB) + \
+        read(0, 0, 2) + msi(0, 1) + fe(6, CB) + fe(3, CB) + read(0, 0, 2) + \
+        fe(6) + fe(3, NEW_RING) + callbacks(1, 1) + msi(0, 2) + read(0, 0, 2)
+    # Bad keys: the backend Closing, no ring; good keys and Initialised
+    # again: connected to the new ring. Also keys spoiled under a ring.
+    seeds["session-bad-keys"] = header(SESSION, [0]) + enable(0) + \
+        fe(3, NEW_RING | KEYS_BAD | CB) + read(0, 0, 2) + \
+        fe(1, CB) + fe(3, NEW_RING | KEYS_GOOD | CB) + read(0, 0, 2) + \
+        fe(3, KEYS_BAD | CB) + read(0, 0, 2) + fe(3, KEYS_GOOD | CB) + \
+        read(0, 0, 2) + fe(3, NEW_RING | KEYS_BAD) + fe(3, KEYS_GOOD) + \
+        callbacks(1, 1) + read(0, 0, 2)
+    # Requests in flight while the frontend reattaches, closes or goes;
+    # the worker flushed, cancelled or in its last run.
+    seeds["session-inflight"] = header(SESSION, [0, 1]) + enable(0) + \
+        enable(1) + inflight(0, 0, 0, 3, NEW_RING | CB) + \
+        inflight(0, 1, 4, 3, NEW_RING | CB | CANCEL) + \
+        inflight(0, 2, 0, 5, CB | ONCE) + fe(3, NEW_RING | CB) + \
+        inflight(1, 4, 0, 6, CB, event=False) + fe(3, NEW_RING | CB) + \
+        inflight(0, 3, 0, 1, CB | CANCEL) + fe(3, NEW_RING | CB) + \
+        inflight(1, 0, 8, 3, NEW_RING) + callbacks(1, 1, cancel=True) + \
+        bytes([POST, 0, 0, 0]) + fe(3, CB | ONCE) + bytes([EVENT, WORK]) + \
+        read(0, 0, 2) + read(1, 0, 2)
+    # libxl's hot-unplug and hot-plug (Reconfiguring, the frontend's
+    # Reconfiguring, Reconfigured, Connected), states out of range, then
+    # a removal: online 0, the frontend Closed, and nothing acts after.
+    seeds["session-reconfigure"] = header(SESSION | EXT, [0, 1]) + enable(0) + \
+        reconf(plug=2, dev=1, cb=True) + fe(7, CB) + fe(4, CB) + \
+        read(0, 0, 2) + reconf(plug=1, dev=1) + fe(7, CB) + fe(4, CB) + \
+        read(1, 0, 2) + fe(8, CB) + fe_raw(-1, CB) + fe_raw(1000, CB) + \
+        bytes([FE, 0xc0, 0xff, CB]) + fe(4, CB) + read(0, 0, 2) + \
+        reconf(cb=True) + fe(3, FE_CB) + fe(7, CB) + fe(4, CB) + \
+        aer(0, 8, ANSWER | 8 | (5 << 5)) + offline(cb=True) + fe(6, CB) + \
+        fe(3, NEW_RING | CB) + read(0, 0, 2) + callbacks(3, 3) + \
+        aer(0, 8, ANSWER) + bytes([EXPORT, 0])
+    # A frontend whose state goes (Unknown): the instance is removed, its
+    # devices released, and nothing acts on later writes.
+    seeds["session-unknown"] = header(SESSION, [0, 3]) + enable(0) + \
+        fe(3, NEW_RING | CB) + read(0, 0, 2) + msi(0, 1) + fe(0, CB) + \
+        read(0, 0, 2) + fe(3, NEW_RING | CB) + callbacks(3, 3) + \
+        bytes([EXPORT, 0]) + read(0, 0, 2)
     # The same sessions with the fast path: config accesses answered in
     # the event, sleeping writes and refusals through the worker.
     for name in ("ring", "hostile", "tmpl0-pt0", "tmpl3-pt1", "admin",
-                 "intctl", "intx", "aer-hostile"):
+                 "intctl", "intx", "aer-hostile", "session-inflight",
+                 "session-3-5-6-1-3"):
         seeds["fast-" + name] = bytes([seeds[name][0] | FAST]) + seeds[name][1:]
     for name, data in seeds.items():
         with open(os.path.join(outdir, "seed-" + name), "wb") as f:

@@ -22,7 +22,7 @@ dir=tests/fuzz
 rc=0
 # The engine's sources (fuzz.mk's FUZZ_LIB_SRCS), for the builds made here.
 lib=("$dir"/harness.c "$dir"/check.c "$dir"/build.c "$dir"/parse.c
-     "$dir"/intx.c "$dir"/show.c "$dir"/aer.c)
+     "$dir"/intx.c "$dir"/show.c "$dir"/aer.c "$dir"/session.c)
 
 passed=0 failed=0
 
@@ -34,7 +34,7 @@ stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -n 1; }
 report_finding() {
 	local t=$1 log=$2 st=$3 f
 	echo "fuzz $t: FAILED (exit $st):"
-	grep -E 'invariant violated|ERROR:|SUMMARY' "$log" | head -n 5
+	grep -a -E 'invariant violated|ERROR:|SUMMARY' "$log" | head -n 5
 	f=$(sed -n 's/^.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
 	if [ -z "$f" ] || [ ! -f "$f" ]; then
 		echo "fuzz $t: no input written; the end of $log:"
@@ -62,7 +62,7 @@ run_libfuzzer() {
 	local st=$?
 	execs=$(stat number_of_executed_units "$log")
 	eps=$(stat average_exec_per_sec "$log")
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
+	cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -n 1)
 	echo "fuzz $t: ${secs}s, ${execs:-0} execs, ${eps:-0} exec/s, ${cov:-cov: ?} edges," \
 		"corpus $(find "$out/corpus-$t" -type f | wc -l) files (log $log)"
 	if [ $st != 0 ]; then

@@ -74,6 +74,15 @@ static void xb_event(struct xb *x)
 		x->be = PCIBK_XB_CLOSED;
 		x->removed = true;
 		break;
+	case PCIBK_FE_REMAP: {
+		int be = x->be;
+
+		xb_disconnect(x);
+		xb_attach(x);
+		if (x->be == PCIBK_XB_CONNECTED)
+			x->be = be;
+		break;
+	}
 	}
 }
 
@@ -241,8 +250,8 @@ TEST(session_reconfigure)
 	CHECK_EQ(pcibk_session_frontend(PCIBK_XB_CONNECTED,
 					PCIBK_XB_RECONFIGURED, false, true, true),
 		 PCIBK_FE_NONE);
-	/* a frontend's Initialised does not break into a reconfigure */
+	/* a frontend's Initialised takes its ring, the state stays */
 	CHECK_EQ(pcibk_session_frontend(PCIBK_XB_INITIALISED,
 					PCIBK_XB_RECONFIGURING, true, true, true),
-		 PCIBK_FE_NONE);
+		 PCIBK_FE_REMAP);
 }

@@ -30,8 +30,19 @@ static enum pcibk_fe_action frontend_initialised(int be, bool ring,
 	case PCIBK_XB_CONNECTED:
 		/* We missed its Closing: what we hold is the old ring. */
 		return PCIBK_FE_REATTACH;
+	case PCIBK_XB_RECONFIGURING:
+	case PCIBK_XB_RECONFIGURED:
+		/*
+		 * A frontend that restarted during libxl's reconfigure (its
+		 * Closed and Initialising coalesced into this Initialised):
+		 * any ring we hold is its old one. Take the new one, but leave
+		 * the state to the reconfigure, which the frontend goes on
+		 * with (pcifront: Reconfiguring, then Connected once it sees
+		 * Reconfigured).
+		 */
+		return PCIBK_FE_REMAP;
 	default:
-		/* libxl's reconfigure owns Reconfiguring/Reconfigured. */
+		/* Initialising, InitWait: setup has not finished. */
 		return PCIBK_FE_NONE;
 	}
 }

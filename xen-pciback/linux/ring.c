@@ -223,6 +223,13 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 		return rc;
 	}
 	WRITE_ONCE(be->irq, rc);
+	/*
+	 * A request posted before this ring was taken (a remap under a
+	 * frontend that did not see it go) had its event on the old binding:
+	 * serve it as if its event came now.
+	 */
+	if (pcibk_sh_test_flag(sh, _XEN_PCIF_active))
+		pcibk_ring_event(&be->ring);
 	return 0;
 }
 

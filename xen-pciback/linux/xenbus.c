@@ -282,10 +282,11 @@ static void pcibk_setup(struct pcibk_backend *be)
 }
 
 /*
- * Map the frontend's page and bind its channel, then Connected (§8.3);
- * state_lock held, no ring attached.
+ * Map the frontend's page and bind its channel, then Connected (§8.3)
+ * unless a reconfigure owns the state (connect false); state_lock held,
+ * no ring attached.
  */
-static void pcibk_attach(struct pcibk_backend *be)
+static void pcibk_attach(struct pcibk_backend *be, bool connect)
 {
 	struct xenbus_device *xdev = be->xdev;
 	unsigned int gref, port;
@@ -308,6 +309,8 @@ static void pcibk_attach(struct pcibk_backend *be)
 		goto out;
 	}
 	if (pcibk_ring_connect(be, gref, port))
+		goto out;
+	if (!connect)
 		goto out;
 	rc = xenbus_switch_state(xdev, XenbusStateConnected);
 	if (rc) {
@@ -346,7 +349,11 @@ static bool pcibk_frontend_act(struct pcibk_backend *be)
 			break;
 		fallthrough;
 	case PCIBK_FE_ATTACH:
-		pcibk_attach(be);
+		pcibk_attach(be, true);
+		break;
+	case PCIBK_FE_REMAP:
+		if (!pcibk_ring_disconnect(be))
+			pcibk_attach(be, false);
 		break;
 	case PCIBK_FE_REOPEN:
 		pcibk_ring_disconnect(be);
