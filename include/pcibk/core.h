@@ -381,6 +381,12 @@ enum pcibk_fe_action {
 	 * leave the backend's state as it is (libxl's reconfigure owns it).
 	 */
 	PCIBK_FE_REMAP,
+	/*
+	 * Drop the ring, switch to Closed, then back to Initialised: the
+	 * frontend went away (rmmod xen-pcifront) and a new one may come,
+	 * which would give up at once on finding its backend Closed.
+	 */
+	PCIBK_FE_RESTART,
 };
 
 /*

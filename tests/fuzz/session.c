@@ -42,6 +42,7 @@ static const char *const act_name[] = {
 	[PCIBK_FE_RECONNECTED] = "reconnected",
 	[PCIBK_FE_CLOSE] = "close",
 	[PCIBK_FE_CLOSED] = "closed",
+	[PCIBK_FE_RESTART] = "restart",
 	[PCIBK_FE_GONE] = "gone",
 	[PCIBK_FE_REMAP] = "remap",
 };
@@ -247,6 +248,11 @@ static void act(struct fz *f)
 	case PCIBK_FE_CLOSED:
 		disconnect(f);
 		be_write(s, PCIBK_XB_CLOSED);
+		break;
+	case PCIBK_FE_RESTART:
+		disconnect(f);
+		be_write(s, PCIBK_XB_CLOSED);
+		be_write(s, PCIBK_XB_INITIALISED);
 		break;
 	case PCIBK_FE_GONE:
 		disconnect(f);

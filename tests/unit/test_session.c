@@ -69,6 +69,10 @@ static void xb_event(struct xb *x)
 		xb_disconnect(x);
 		x->be = PCIBK_XB_CLOSED;
 		break;
+	case PCIBK_FE_RESTART:
+		xb_disconnect(x);
+		x->be = PCIBK_XB_INITIALISED;
+		break;
 	case PCIBK_FE_GONE:
 		xb_disconnect(x);
 		x->be = PCIBK_XB_CLOSED;
@@ -122,8 +126,11 @@ static void xb_check_end(struct xb *x)
 	/* a frontend that published a ring with good keys gets answered */
 	if (x->fe == PCIBK_XB_INITIALISED && x->fe_keys_ok)
 		CHECK(x->ring);
-	if (x->fe == PCIBK_XB_CLOSING || x->fe == PCIBK_XB_CLOSED)
+	/* a closed frontend: refused, or ready for the next one, no ring */
+	if (x->fe == PCIBK_XB_CLOSING)
 		CHECK(x->be == PCIBK_XB_CLOSING || x->be == PCIBK_XB_CLOSED);
+	if (x->fe == PCIBK_XB_CLOSED)
+		CHECK(!x->ring && x->be != PCIBK_XB_CONNECTED);
 }
 
 /* A sequence of writes, each followed by an event or not (coalesced). */
@@ -140,6 +147,25 @@ static void run(const int *seq, unsigned int n, unsigned int deliver)
 	}
 	xb_event(&x);		/* the last write's watch always fires */
 	xb_check_end(&x);
+	/*
+	 * More events (our own writes fire the backend watch) leave the
+	 * state as it is; a frontend in Initialised may get its ring mapped
+	 * again, the same one.
+	 */
+	{
+		struct xb y = x;
+
+		xb_event(&x);
+		CHECK_EQ(x.be, y.be);
+		CHECK_EQ(x.ring, y.ring);
+		CHECK_EQ(x.ring_gen, y.ring_gen);
+		if (x.fe != PCIBK_XB_INITIALISED)
+			CHECK_EQ(x.maps, y.maps);
+		/* RESTART writes two states: asked again, it must not loop */
+		CHECK(x.removed ||
+		      pcibk_session_frontend(x.fe, x.be, x.ring, x.set_up,
+					     x.online) != PCIBK_FE_RESTART);
+	}
 }
 
 TEST(session_named_sequences_all_coalescings)
@@ -230,7 +256,9 @@ TEST(session_closed_offline_removes)
 	CHECK_EQ(pcibk_session_frontend(PCIBK_XB_CLOSED, PCIBK_XB_CONNECTED,
 					true, true, false), PCIBK_FE_GONE);
 	CHECK_EQ(pcibk_session_frontend(PCIBK_XB_CLOSED, PCIBK_XB_CONNECTED,
-					true, true, true), PCIBK_FE_CLOSED);
+					true, true, true), PCIBK_FE_RESTART);
+	CHECK_EQ(pcibk_session_frontend(PCIBK_XB_CLOSED, PCIBK_XB_INITWAIT,
+					false, false, true), PCIBK_FE_CLOSED);
 	CHECK_EQ(pcibk_session_frontend(PCIBK_XB_UNKNOWN, PCIBK_XB_CONNECTED,
 					true, true, true), PCIBK_FE_GONE);
 }

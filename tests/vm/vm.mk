@@ -23,10 +23,15 @@ VM_ENV = PCIBK_KO='$(or $(PCIBK_KO),xen-pciback/xen-pciback.ko)' MAKE='$(MAKE)' 
 	$(if $(VM_QUIET_SNAPSHOT),VM_QUIET_SNAPSHOT='$(VM_QUIET_SNAPSHOT)') \
 	$(if $(VM_XEN_ARGS),VM_XEN_ARGS='$(VM_XEN_ARGS)')
 
-.PHONY: vmtest demo vm-images vm-clean vm-shellcheck
-# pcibackctl is built first: the payload carries it for its scenario.
-vmtest: pcibackctl
+.PHONY: vmtest demo vm-images vm-clean vm-shellcheck vm-guest-tools
+# pcibackctl is built first: the payload carries it for its scenario; and
+# pcibk-probe (static), which the guests get in /pcibk-tools (56-overbudget,
+# 58-reconnect).
+vmtest: pcibackctl vm-guest-tools
 	+$(VM_ENV) BACKEND='$(or $(BACKEND),intree)' $(VM_RUN) vmtest
+
+vm-guest-tools: deps
+	@$(MAKE) --no-print-directory $(OPT_DIR)/tools/pcibk-probe.static
 
 demo:
 	+$(VM_ENV) BACKEND='$(or $(BACKEND),ours)' $(VM_RUN) demo

@@ -53,6 +53,9 @@ struct probe_front {
 	uint8_t last[PAGE];		/* the page as we last left it */
 	bool late_watch;		/* a request timed out */
 	bool hostile;			/* we rewrote the pending request */
+	bool posted;			/* probe_post(): a request is pending */
+	struct probe_req pending;	/* ... this one */
+	double posted_at;
 	struct probe_anomalies an;
 };
 
@@ -112,6 +115,45 @@ static bool set_state(struct probe_front *f, int state)
 	return xs_put_u(f, XBT_NULL, "state", (unsigned int)state);
 }
 
+int probe_set_state(struct probe_front *f, unsigned int state)
+{
+	return set_state(f, (int)state) ? 0 : -1;
+}
+
+int probe_write_key(struct probe_front *f, const char *name, const char *val)
+{
+	if (f->verbose)
+		fprintf(stderr, "pcibk-probe: %s/%s = %s\n", f->fe, name, val);
+	return xs_put(f, XBT_NULL, name, val) ? 0 : -1;
+}
+
+int probe_backend_state(struct probe_front *f)
+{
+	return xs_get_int(f, f->be, "state", -1);
+}
+
+int probe_wait_backend(struct probe_front *f, unsigned int mask,
+		       unsigned int ms, unsigned int *waited)
+{
+	double t0 = now_us(), end = t0 + ms * 1000.0;
+	int st;
+
+	for (;;) {
+		st = probe_backend_state(f);
+		if ((st >= 0 && st < 32 && (mask & 1u << st)) || now_us() > end)
+			break;
+		usleep(20000);
+	}
+	if (waited)
+		*waited = (unsigned int)((now_us() - t0) / 1000);
+	return st;
+}
+
+void probe_describe(const struct probe_front *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "ref %u port %u", f->ref, f->port);
+}
+
 /* Wait until the backend is in one of two states; returns it or -1. */
 static int wait_backend(struct probe_front *f, int want, int want2,
 			unsigned int ms)
@@ -129,7 +171,7 @@ static int wait_backend(struct probe_front *f, int want, int want2,
 	}
 }
 
-static int publish(struct probe_front *f)
+int probe_publish(struct probe_front *f)
 {
 	xs_transaction_t t;
 
@@ -243,17 +285,32 @@ struct probe_front *probe_connect(const struct probe_opts *o)
 		goto fail;
 	}
 	f->port = (evtchn_port_t)st;
-	if (publish(f) || !set_state(f, XenbusStateInitialised)) {
-		perror("pcibk-probe: xenstore write");
+	if (o->manual)
+		return f;
+	if (probe_handshake(f, 10000))
 		goto fail;
+	return f;
+fail:
+	probe_disconnect(f);
+	return NULL;
+}
+
+int probe_handshake(struct probe_front *f, unsigned int ms)
+{
+	char *s;
+	int st;
+
+	if (probe_publish(f) || !set_state(f, XenbusStateInitialised)) {
+		perror("pcibk-probe: xenstore write");
+		return -1;
 	}
-	st = wait_backend(f, XenbusStateConnected, XenbusStateClosing, 10000);
+	st = wait_backend(f, XenbusStateConnected, XenbusStateClosing, ms);
 	if (st != XenbusStateConnected) {
 		s = xs_get(f, f->be, "state");
 		fprintf(stderr, "pcibk-probe: backend %s did not connect (state %s)\n",
 			f->be, s ? s : "?");
 		free(s);
-		goto fail;
+		return -1;
 	}
 	if (f->verbose)
 		print_roots(f);
@@ -261,10 +318,7 @@ struct probe_front *probe_connect(const struct probe_opts *o)
 	if (f->verbose)
 		fprintf(stderr, "pcibk-probe: connected: dom%d, backend dom%d, ref %u, port %u\n",
 			f->domid, f->backend_id, f->ref, f->port);
-	return f;
-fail:
-	probe_disconnect(f);
-	return NULL;
+	return 0;
 }
 
 void probe_disconnect(struct probe_front *f)
@@ -486,6 +540,35 @@ static double start(struct probe_front *f, const struct probe_req *r,
 	t0 = now_us();
 	post(f);
 	return t0;
+}
+
+int probe_post(struct probe_front *f, const struct probe_req *r)
+{
+	struct probe_reply rep;
+
+	if (f->posted)
+		return -1;
+	f->pending = *r;
+	f->posted_at = start(f, r, &rep);
+	f->posted = true;
+	return 0;
+}
+
+int probe_reply(struct probe_front *f, struct probe_req *r,
+		struct probe_reply *rep)
+{
+	if (!f->posted)
+		return -1;
+	f->posted = false;
+	*r = f->pending;
+	memset(rep, 0, sizeof(*rep));
+	wait_reply(f, r, rep, f->posted_at);
+	return rep->timeout ? -1 : 0;
+}
+
+bool probe_pending(const struct probe_front *f)
+{
+	return f->posted;
 }
 
 int probe_send(struct probe_front *f, const struct probe_req *r,

@@ -20,6 +20,7 @@ static const char usage[] =
 "Commands (several may follow each other; they share one connection):\n"
 "  devices                      list the assigned devices (vdev-N)\n"
 "  replay FILE                  send the requests in FILE, print each reply\n"
+"                               (and carry out its directives)\n"
 "  fuzz [--seconds N] [--seed S]\n"
 "                               random and mutated requests, page rewrites\n"
 "                               while a request is pending, event storms\n"
@@ -32,6 +33,8 @@ static const char usage[] =
 "  --timeout MS     per-request timeout (default 2000, as xen-pcifront)\n"
 "  --force          connect even if the frontend state is not 1\n"
 "  --wait SECONDS   wait for the frontend directory to appear (hot-plug)\n"
+"  --manual         no handshake at start: the replay file's directives\n"
+"                   (connect, publish, key, state...) do it step by step\n"
 "  -v, --verbose    print the handshake; twice: every fuzz reply too\n"
 "  -h, --help       this text\n"
 "  --version        print the version\n"
@@ -106,14 +109,137 @@ static int resolve(struct ctx *c, struct probe_req *r)
 	return 0;
 }
 
+static void print_states(unsigned int mask)
+{
+	unsigned int i;
+	bool first = true;
+
+	for (i = 0; i < 32; i++)
+		if (mask & 1u << i) {
+			printf("%s%u", first ? "" : ",", i);
+			first = false;
+		}
+}
+
+/*
+ * "verdict": how the backend ended up. The backend's state, then a
+ * conf_read of the first device: connected (4) and answering, refused
+ * (5 or 6, and no successful answer), connected but silent (4, no
+ * answer), closed but answering, or stuck (any other state).
+ */
+static void verdict(struct ctx *c, unsigned int line)
+{
+	struct probe_reply rep;
+	struct probe_req r;
+	const char *what;
+	char ans[64];
+	int st = probe_backend_state(c->f);
+
+	memset(&r, 0, sizeof(r));
+	r.cmd = PROBE_CONF_READ;
+	r.size = 4;
+	r.dev_ref = -1;
+	if (c->ndevs) {
+		r.domain = c->devs[0].domain;
+		r.bus = c->devs[0].bus;
+		r.devfn = c->devs[0].devfn;
+	}
+	probe_send(c->f, &r, &rep);
+	if (rep.timeout)
+		snprintf(ans, sizeof(ans), "no answer in %.0f ms", rep.usec / 1000);
+	else
+		snprintf(ans, sizeof(ans), "err %d value %#x in %.1f ms", rep.err,
+			 rep.value, rep.usec / 1000);
+	if (st == 4)
+		what = rep.timeout ? "connected-but-silent" : "connected";
+	else if (st == 5 || st == 6)
+		what = rep.timeout || rep.err ? "refused" : "closed-but-answering";
+	else
+		what = "stuck";
+	printf("%u: verdict: %s (backend state %d, conf_read %s)\n", line, what,
+	       st, ans);
+}
+
+/* Carry out one directive of a request file. */
+static int directive(struct ctx *c, struct probe_req *d)
+{
+	struct probe_reply rep;
+	struct probe_req r;
+	unsigned int waited;
+	char s[64];
+	int st;
+
+	switch (d->dir) {
+	case PROBE_DIR_CONNECT:
+		st = probe_handshake(c->f, d->ms);
+		printf("%u: connect: %s, backend state %d\n", d->line,
+		       st ? "failed" : "connected", probe_backend_state(c->f));
+		/* Devices may have been added meanwhile. */
+		c->ndevs = probe_devs(c->f, c->devs, PROBE_MAX_DEVS);
+		break;
+	case PROBE_DIR_PUBLISH:
+		probe_describe(c->f, s, sizeof(s));
+		st = probe_publish(c->f);
+		printf("%u: publish %s magic %s%s\n", d->line, s, "7",
+		       st ? " (xenstore write failed)" : "");
+		break;
+	case PROBE_DIR_KEY:
+		st = probe_write_key(c->f, d->key, d->val);
+		printf("%u: key %s = %s%s\n", d->line, d->key, d->val,
+		       st ? " (xenstore write failed)" : "");
+		break;
+	case PROBE_DIR_STATE:
+		st = probe_set_state(c->f, d->state);
+		printf("%u: state -> %u%s\n", d->line, d->state,
+		       st ? " (xenstore write failed)" : "");
+		break;
+	case PROBE_DIR_WAIT_BACKEND:
+		st = probe_wait_backend(c->f, d->states, d->ms, &waited);
+		printf("%u: backend state %d after %u ms%s", d->line, st, waited,
+		       st >= 0 && st < 32 && d->states & 1u << st ? "" :
+		       " (timeout waiting for ");
+		if (!(st >= 0 && st < 32 && d->states & 1u << st)) {
+			print_states(d->states);
+			printf(")");
+		}
+		printf("\n");
+		break;
+	case PROBE_DIR_BACKEND:
+		printf("%u: backend state %d\n", d->line, probe_backend_state(c->f));
+		break;
+	case PROBE_DIR_SLEEP: {
+		struct timespec ts = { .tv_sec = d->ms / 1000,
+				       .tv_nsec = (long)(d->ms % 1000) * 1000000 };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		break;
+	}
+	case PROBE_DIR_REPLY:
+		if (!probe_pending(c->f)) {
+			printf("%u: reply: nothing posted\n", d->line);
+			break;
+		}
+		probe_reply(c->f, &r, &rep);
+		print_reply(r.line, &r, &rep);
+		return rep.timeout;
+	case PROBE_DIR_VERDICT:
+		verdict(c, d->line);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 static int cmd_replay(struct ctx *c, const char *file)
 {
-	struct probe_req *reqs;
+	struct probe_req *reqs, pr;
 	struct probe_reply rep;
-	char err[256];
+	char err[256], s[160];
 	FILE *fp = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	unsigned int timeouts = 0, row = 0;
-	int i, n;
+	int i, n, to;
 
 	if (!fp) {
 		perror(file);
@@ -127,9 +253,26 @@ static int cmd_replay(struct ctx *c, const char *file)
 		return 2;
 	}
 	for (i = 0; i < n; i++) {
+		if (reqs[i].dir) {
+			to = directive(c, &reqs[i]);
+			timeouts += to;
+			continue;
+		}
 		if (resolve(c, &reqs[i])) {
 			free(reqs);
 			return 2;
+		}
+		/* One request at a time: a posted one is answered first. */
+		if (probe_pending(c->f)) {
+			probe_reply(c->f, &pr, &rep);
+			print_reply(pr.line, &pr, &rep);
+			timeouts += rep.timeout;
+		}
+		if (reqs[i].post) {
+			probe_post(c->f, &reqs[i]);
+			probe_req_str(&reqs[i], s, sizeof(s));
+			printf("%u: post %s\n", reqs[i].line, s);
+			continue;
 		}
 		probe_send(c->f, &reqs[i], &rep);
 		print_reply(reqs[i].line, &reqs[i], &rep);
@@ -141,6 +284,11 @@ static int cmd_replay(struct ctx *c, const char *file)
 			i++;
 			break;
 		}
+	}
+	if (probe_pending(c->f)) {
+		probe_reply(c->f, &pr, &rep);
+		print_reply(pr.line, &pr, &rep);
+		timeouts += rep.timeout;
 	}
 	printf("replay: %d of %d requests sent, %u timeouts\n", i, n, timeouts);
 	free(reqs);
@@ -501,6 +649,8 @@ int main(int argc, char **argv)
 			o.wait_s = (unsigned int)opt_num(a, argv[++i], 0, 3600);
 		} else if (!strcmp(a, "--force")) {
 			o.force = true;
+		} else if (!strcmp(a, "--manual")) {
+			o.manual = true;
 		} else if (!strcmp(a, "--domid")) {
 			o.domid = (int)opt_num(a, argv[++i], 0, 0x7fef);
 		} else if (!strcmp(a, "--timeout")) {
@@ -523,6 +673,9 @@ int main(int argc, char **argv)
 	c.f = probe_connect(&o);
 	if (!c.f)
 		return 2;
+	/* --manual: the backend has exported the devices once it left InitWait. */
+	if (o.manual)
+		probe_wait_backend(c.f, ~0u << 3, 10000, NULL);
 	c.ndevs = probe_devs(c.f, c.devs, PROBE_MAX_DEVS);
 	rc = run(&c, argc, argv, i);
 	an = probe_anomalies(c.f);

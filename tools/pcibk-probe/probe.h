@@ -26,7 +26,28 @@ enum {
 	PROBE_DISABLE_MSIX = 5,
 };
 
-/* One request as the guest sends it. */
+/*
+ * Directives of request files: lines the client carries out itself
+ * instead of sending them (the xenstore handshake step by step, pauses,
+ * a request left pending), in the field dir of struct probe_req.
+ */
+enum {
+	PROBE_DIR_NONE = 0,		/* a request */
+	PROBE_DIR_CONNECT,		/* connect [MS] */
+	PROBE_DIR_PUBLISH,		/* publish */
+	PROBE_DIR_KEY,			/* key NAME VALUE */
+	PROBE_DIR_STATE,		/* state N */
+	PROBE_DIR_WAIT_BACKEND,		/* wait-backend S[,S...] [MS] */
+	PROBE_DIR_BACKEND,		/* backend */
+	PROBE_DIR_SLEEP,		/* sleep MS */
+	PROBE_DIR_REPLY,		/* reply */
+	PROBE_DIR_VERDICT,		/* verdict */
+};
+
+#define PROBE_KEY_LEN		64
+#define PROBE_VAL_LEN		128
+
+/* One request as the guest sends it (or a directive). */
 struct probe_req {
 	uint32_t cmd;
 	uint32_t domain, bus, devfn;
@@ -36,6 +57,11 @@ struct probe_req {
 	uint16_t entry[PROBE_MAX_VEC];
 	int dev_ref;			/* "@N": the Nth assigned device, or -1 */
 	unsigned int line;		/* in the request file */
+	bool post;			/* "post REQUEST": do not wait for it */
+	unsigned int dir;		/* PROBE_DIR_*: a directive, not sent */
+	/* Directives: state, milliseconds, states to wait for (bit N), key. */
+	unsigned int state, ms, states;
+	char key[PROBE_KEY_LEN], val[PROBE_VAL_LEN];
 };
 
 /* ---- request files (reqfile.c) ---- */
@@ -96,11 +122,33 @@ struct probe_opts {
 	unsigned int timeout_ms;	/* per request, default 2000 */
 	bool force;			/* even if the frontend is not in 1 */
 	unsigned int wait_s;		/* wait this long for the frontend dir */
+	bool manual;			/* no handshake: the request file does it */
 	bool verbose;
 };
 
+/*
+ * Share the page, bind the channel and (unless o->manual) do the
+ * handshake up to state 4 (Connected).
+ */
 struct probe_front *probe_connect(const struct probe_opts *o);
 void probe_disconnect(struct probe_front *f);
+/* The handshake: publish, state 3, wait for the backend, state 4. */
+int probe_handshake(struct probe_front *f, unsigned int ms);
+/* pci-op-ref, event-channel and magic, as the client holds them. */
+int probe_publish(struct probe_front *f);
+/* Write NAME = VALUE in the frontend directory (any value). */
+int probe_write_key(struct probe_front *f, const char *name, const char *val);
+int probe_set_state(struct probe_front *f, unsigned int state);
+/* The backend's state, -1 if it cannot be read. */
+int probe_backend_state(struct probe_front *f);
+/*
+ * Wait up to ms for the backend state to be one of the states in mask
+ * (bit N: state N); returns the last state read. *waited: milliseconds.
+ */
+int probe_wait_backend(struct probe_front *f, unsigned int mask,
+		       unsigned int ms, unsigned int *waited);
+/* "ref R port P". */
+void probe_describe(const struct probe_front *f, char *buf, size_t len);
 /* Assigned devices, from the backend's vdev-N keys. */
 unsigned int probe_devs(struct probe_front *f, struct probe_dev *devs,
 			unsigned int max);
@@ -113,6 +161,12 @@ int probe_send(struct probe_front *f, const struct probe_req *r,
  */
 int probe_send_hostile(struct probe_front *f, const struct probe_req *r,
 		       struct probe_reply *rep, uint64_t *rng);
+/* Post a request and return at once; probe_reply() waits for it. */
+int probe_post(struct probe_front *f, const struct probe_req *r);
+/* Wait for the posted request's reply; -1 if none is posted. */
+int probe_reply(struct probe_front *f, struct probe_req *r,
+		struct probe_reply *rep);
+bool probe_pending(const struct probe_front *f);
 /* Notify the backend n times with nothing posted. */
 void probe_storm(struct probe_front *f, unsigned int n);
 const struct probe_anomalies *probe_anomalies(const struct probe_front *f);

@@ -11,6 +11,11 @@
  *   msix-enable  DEV NR [ENTRY...]
  *   msix-disable DEV
  *   raw          CMD DOMAIN BUS DEVFN OFFSET SIZE VALUE [INFO]
+ *   post         REQUEST                  (send it, do not wait)
+ *   reply                                 (wait for the posted one)
+ *
+ * and the directives: connect [MS], publish, key NAME VALUE, state N,
+ * wait-backend S[,S...] [MS], backend, sleep MS, verdict.
  *
  * DEV is "@N" (the Nth assigned device) or DDDD:BB:SS.F / BB:SS.F.
  * Numbers are C literals (0x10, 16, -4).
@@ -157,27 +162,107 @@ static int parse_raw(char **w, int n, struct probe_req *r, char *err,
 	return args(w, n, 5, r, err, errlen);
 }
 
-int probe_parse_line(const char *line, struct probe_req *r, char *err,
-		     size_t errlen)
+/* Directives; returns 1 if w[0] is one (0 if not, -1 on an error). */
+static int parse_directive(char **w, int n, struct probe_req *r, char *err,
+			   size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned int dir;
+		int min, max;		/* words, the name included */
+	} dirs[] = {
+		{ "connect", PROBE_DIR_CONNECT, 1, 2 },
+		{ "publish", PROBE_DIR_PUBLISH, 1, 1 },
+		{ "key", PROBE_DIR_KEY, 3, 3 },
+		{ "state", PROBE_DIR_STATE, 2, 2 },
+		{ "wait-backend", PROBE_DIR_WAIT_BACKEND, 2, 3 },
+		{ "backend", PROBE_DIR_BACKEND, 1, 1 },
+		{ "sleep", PROBE_DIR_SLEEP, 2, 2 },
+		{ "reply", PROBE_DIR_REPLY, 1, 1 },
+		{ "verdict", PROBE_DIR_VERDICT, 1, 1 },
+	};
+	unsigned int i;
+	long long v;
+	char *p, *q;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strcmp(w[0], dirs[i].name))
+			break;
+	if (i == sizeof(dirs) / sizeof(dirs[0]))
+		return 0;
+	if (n < dirs[i].min || n > dirs[i].max)
+		return fail(err, errlen, "%s: wrong number of arguments", w[0]);
+	r->dir = dirs[i].dir;
+	switch (r->dir) {
+	case PROBE_DIR_CONNECT:
+		r->ms = 10000;
+		if (n == 2 && !num(w[1], 0, 600000, &v))
+			return fail(err, errlen, "connect [MS]: bad MS '%s'", w[1]);
+		if (n == 2)
+			r->ms = (unsigned int)v;
+		break;
+	case PROBE_DIR_KEY:
+		if (strlen(w[1]) >= PROBE_KEY_LEN || strlen(w[2]) >= PROBE_VAL_LEN ||
+		    strchr(w[1], '/'))
+			return fail(err, errlen, "key NAME VALUE: bad or too long");
+		strcpy(r->key, w[1]);
+		strcpy(r->val, w[2]);
+		break;
+	case PROBE_DIR_STATE:
+		if (!num(w[1], 0, 0xffff, &v))
+			return fail(err, errlen, "state N: bad N '%s'", w[1]);
+		r->state = (unsigned int)v;
+		break;
+	case PROBE_DIR_WAIT_BACKEND:
+		r->ms = 5000;
+		for (p = w[1]; p; p = q) {
+			q = strchr(p, ',');
+			if (q)
+				*q++ = 0;
+			if (!num(p, 0, 31, &v))
+				return fail(err, errlen, "wait-backend: bad state '%s'", p);
+			r->states |= 1u << v;
+		}
+		if (n == 3 && !num(w[2], 0, 600000, &v))
+			return fail(err, errlen, "wait-backend: bad MS '%s'", w[2]);
+		if (n == 3)
+			r->ms = (unsigned int)v;
+		break;
+	case PROBE_DIR_SLEEP:
+		if (!num(w[1], 0, 600000, &v))
+			return fail(err, errlen, "sleep MS: bad MS '%s'", w[1]);
+		r->ms = (unsigned int)v;
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int parse_words(char **w, int n, struct probe_req *r, char *err,
+		       size_t errlen)
 {
 	static const int nargs[] = { 4, 5, 2, 2, -1, 2 };
-	char buf[4096], *w[MAX_WORDS];
 	long long v;
 	unsigned int cmd, i;
-	int n;
+	int rc;
 
-	if (strlen(line) >= sizeof(buf))
-		return fail(err, errlen, "line too long");
-	strcpy(buf, line);
-	n = split(buf, w);
-	if (n < 0)
-		return fail(err, errlen, "too many words");
-	if (!n)
-		return 0;
-	memset(r, 0, sizeof(*r));
-	r->dev_ref = -1;
 	if (!strcmp(w[0], "raw"))
 		return parse_raw(w, n, r, err, errlen) ? -1 : 1;
+	if (!strcmp(w[0], "post")) {
+		if (n < 2 || !strcmp(w[1], "post"))
+			return fail(err, errlen, "post REQUEST");
+		rc = parse_words(w + 1, n - 1, r, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (r->dir)
+			return fail(err, errlen, "post takes a request, not '%s'", w[1]);
+		r->post = true;
+		return 1;
+	}
+	rc = parse_directive(w, n, r, err, errlen);
+	if (rc)
+		return rc;
 	for (cmd = 0; cmd < sizeof(names) / sizeof(names[0]); cmd++)
 		if (!strcmp(w[0], names[cmd]))
 			break;
@@ -207,6 +292,25 @@ int probe_parse_line(const char *line, struct probe_req *r, char *err,
 			r->entry[i] = (uint16_t)v;
 	}
 	return 1;
+}
+
+int probe_parse_line(const char *line, struct probe_req *r, char *err,
+		     size_t errlen)
+{
+	char buf[4096], *w[MAX_WORDS];
+	int n;
+
+	if (strlen(line) >= sizeof(buf))
+		return fail(err, errlen, "line too long");
+	strcpy(buf, line);
+	n = split(buf, w);
+	if (n < 0)
+		return fail(err, errlen, "too many words");
+	if (!n)
+		return 0;
+	memset(r, 0, sizeof(*r));
+	r->dev_ref = -1;
+	return parse_words(w, n, r, err, errlen);
 }
 
 int probe_parse_file(FILE *fp, struct probe_req **out, char *err, size_t errlen)

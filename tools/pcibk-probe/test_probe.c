@@ -72,6 +72,44 @@ static void test_lines(void)
 	CHECK(parse("raw 0 0 0", &r) == -1);
 }
 
+static void test_directives(void)
+{
+	struct probe_req r;
+
+	CHECK(parse("state 5", &r) == 1 && r.dir == PROBE_DIR_STATE && r.state == 5);
+	CHECK(parse("connect", &r) == 1 && r.dir == PROBE_DIR_CONNECT && r.ms == 10000);
+	CHECK(parse("connect 3000", &r) == 1 && r.ms == 3000);
+	CHECK(parse("publish", &r) == 1 && r.dir == PROBE_DIR_PUBLISH);
+	CHECK(parse("key magic 6", &r) == 1 && r.dir == PROBE_DIR_KEY &&
+	      !strcmp(r.key, "magic") && !strcmp(r.val, "6"));
+	CHECK(parse("wait-backend 5,6 2000", &r) == 1 &&
+	      r.dir == PROBE_DIR_WAIT_BACKEND && r.states == (1u << 5 | 1u << 6) &&
+	      r.ms == 2000);
+	CHECK(parse("wait-backend 4", &r) == 1 && r.states == 1u << 4 && r.ms == 5000);
+	CHECK(parse("backend", &r) == 1 && r.dir == PROBE_DIR_BACKEND);
+	CHECK(parse("sleep 1500", &r) == 1 && r.dir == PROBE_DIR_SLEEP && r.ms == 1500);
+	CHECK(parse("reply", &r) == 1 && r.dir == PROBE_DIR_REPLY);
+	CHECK(parse("verdict", &r) == 1 && r.dir == PROBE_DIR_VERDICT);
+	CHECK(parse("post msix-enable @0 8", &r) == 1 && r.post && !r.dir &&
+	      r.cmd == PROBE_ENABLE_MSIX && r.value == 8);
+	CHECK(parse("post raw 0x100 0 0 0 0 4 0", &r) == 1 && r.post &&
+	      !r.dir && r.cmd == 0x100);
+	CHECK(parse("read @0 0 4", &r) == 1 && !r.post && !r.dir);
+
+	/* Errors. */
+	CHECK(parse("state", &r) == -1);
+	CHECK(parse("state x", &r) == -1);
+	CHECK(parse("key a/b 1", &r) == -1);
+	CHECK(parse("key magic", &r) == -1);
+	CHECK(parse("wait-backend 4,32", &r) == -1);
+	CHECK(parse("wait-backend", &r) == -1);
+	CHECK(parse("sleep", &r) == -1);
+	CHECK(parse("reply 1", &r) == -1);
+	CHECK(parse("post", &r) == -1);
+	CHECK(parse("post state 3", &r) == -1);
+	CHECK(parse("post post read @0 0 4", &r) == -1);
+}
+
 static void test_bdf(void)
 {
 	uint32_t d, b, df;
@@ -156,6 +194,7 @@ static void test_rand(void)
 int main(void)
 {
 	test_lines();
+	test_directives();
 	test_bdf();
 	test_file();
 	test_str();

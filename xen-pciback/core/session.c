@@ -67,7 +67,17 @@ enum pcibk_fe_action pcibk_session_frontend(int fe, int be, bool ring,
 	case PCIBK_XB_CLOSING:
 		return PCIBK_FE_CLOSE;
 	case PCIBK_XB_CLOSED:
-		return online ? PCIBK_FE_CLOSED : PCIBK_FE_GONE;
+		if (!online)
+			return PCIBK_FE_GONE;
+		/*
+		 * Ready for the next frontend once the devices are exported;
+		 * once there, stay (our own state writes fire the backend
+		 * watch, which asks again).
+		 */
+		if (!set_up)
+			return PCIBK_FE_CLOSED;
+		return be == PCIBK_XB_INITIALISED && !ring ? PCIBK_FE_NONE :
+		       PCIBK_FE_RESTART;
 	case PCIBK_XB_UNKNOWN:
 		return PCIBK_FE_GONE;
 	case PCIBK_XB_RECONFIGURING:

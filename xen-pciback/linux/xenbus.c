@@ -374,6 +374,11 @@ static bool pcibk_frontend_act(struct pcibk_backend *be)
 		pcibk_ring_disconnect(be);
 		xenbus_switch_state(xdev, XenbusStateClosed);
 		break;
+	case PCIBK_FE_RESTART:
+		pcibk_ring_disconnect(be);
+		xenbus_switch_state(xdev, XenbusStateClosed);
+		xenbus_switch_state(xdev, XenbusStateInitialised);
+		break;
 	case PCIBK_FE_GONE:
 		pcibk_ring_disconnect(be);
 		xenbus_switch_state(xdev, XenbusStateClosed);

@@ -21,6 +21,8 @@
 #   guest PR, no pcifront, nvme hot-plugged, pcibk-probe:
 #     conf_read round trip and the null round trip (absent devfn), median us
 #     P3  enable_msix with 1, 32, 64 and 128 vectors, median of 3, us
+#         (vmbench.mk gives Xen extra_guest_irqs=256,512 for this: 64 and
+#         128 vectors are beyond Xen's default PIRQ budget of a guest)
 # Raw figures go to bench-raw.txt in the log directory, one line each:
 #   R ROUND BACKEND METRIC VALUE
 # tests/vm/bench/report.sh turns them into the table.

@@ -10,6 +10,11 @@ P=/opt/pcibk
 WORK=/run/pcibk
 mkdir -p "$WORK/guests" "$WORK/logs"
 
+# dom0's health (dom0/health.sh; the host has the same list in lib/qemu.sh):
+# kernel log lines that fail the run at once.
+# shellcheck disable=SC2034 # used by health.sh
+HEALTH_RE='BUG:|kernel BUG at|Oops|WARNING:|general protection fault|soft lockup|hard LOCKUP|self-detected stall|rcu: INFO|detected stalls? on CPU|blocked for more than [0-9]+ seconds|nobody cared'
+
 # Guest-side PCI vendor:device ids of the passed-through devices.
 NVME_ID=1b36:0010
 NIC_ID=8086:10d3
@@ -101,6 +106,88 @@ emit_log() {
 
 # ---- dom0 side -----------------------------------------------------------
 
+# The hung-task detector and the soft-lockup watchdog, with limits short
+# enough for the harness (HUNG_TASK_SECS, default 60 s: a task blocked that
+# long is reported within two minutes); the health watch reports them.
+health_setup() {
+	local k=/proc/sys/kernel v
+	if [ -w $k/hung_task_timeout_secs ]; then
+		echo "${HUNG_TASK_SECS:-60}" >$k/hung_task_timeout_secs
+		echo -1 >$k/hung_task_warnings
+	else
+		note "health: no hung-task detector in this kernel ($k/hung_task_timeout_secs)"
+	fi
+	[ -w $k/watchdog ] && echo 1 >$k/watchdog
+	[ -w $k/soft_watchdog ] && echo 1 >$k/soft_watchdog
+	for v in hung_task_timeout_secs watchdog soft_watchdog watchdog_thresh nmi_watchdog; do
+		printf '%s=%s ' "$v" "$(cat $k/$v 2>/dev/null || echo absent)"
+	done
+	echo
+}
+
+# dom0_healthy: nothing of HEALTH_RE in dom0's kernel log (user-space
+# crashes, "traps:", excepted: they are noted by the log checks).
+dom0_healthy() {
+	local bad
+	bad=$(dmesg | grep -E "$HEALTH_RE" | grep -v 'traps: ')
+	if [ -n "$bad" ]; then
+		echo "$bad" | head -n 5
+		return 1
+	fi
+	echo "dom0 kernel log: no BUG, Oops, WARNING, lockup, stall or hung task"
+}
+
+# logs_to_disk: a tar of $WORK/logs on the logs disk (serial number
+# pcibk-logs), which the host unpacks into the run's log directory.
+logs_to_disk() {
+	local s
+	for s in /sys/block/vd*/serial; do
+		[ "$(cat "$s")" = pcibk-logs ] || continue
+		s=${s%/serial}
+		tar -cf "/dev/${s##*/}" -C "$WORK/logs" . && sync
+	done
+}
+
+# dom0_pirq_msi_lines: dom0's /proc/interrupts lines of MSI and MSI-X irqs
+# bound to Xen PIRQs (those dom0 holds for passed-through devices).
+dom0_pirq_msi_lines() { grep -E 'xen-pirq.*msi' /proc/interrupts; }
+
+# xen_keys KEY MARK: press Xen debug key KEY, print what it printed: the
+# console ring from the last line that starts with MARK on. (The ring is
+# shared with everything else Xen prints; the mark is its dump's header.)
+xen_keys() {
+	timeout 30 xl debug-keys "$1" || return 1
+	sleep 1
+	timeout 30 xl dmesg | awk -v m="$2" '
+		index($0, m) { buf = ""; on = 1 }
+		on { buf = buf $0 "\n" }
+		END { printf "%s", buf }'
+}
+
+# xen_pci_line BDF: the device's line of Xen's PCI device dump (key Q):
+# owner domain and the Xen irqs of its MSI/MSI-X ("MSIs < ... >").
+xen_pci_line() {
+	local sbdf=$1
+	xen_keys Q '==== PCI devices ====' | grep -F "$sbdf" | head -n 1
+}
+
+# xen_msi_irq_lines: Xen's interrupt dump (key i): the lines of its MSI
+# and MSI-X irqs (with the domain:pirq bindings of each).
+xen_msi_irq_lines() { xen_keys i 'IRQ information:' | grep -E 'MSI'; }
+
+# release_dev BDF: no running guest holds the device (guest_stop of any
+# guest that does).
+release_dev() {
+	local g
+	for g in $(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
+		if xl pci-list "$g" 2>/dev/null | grep -q "${1#0000:}"; then
+			echo "guest $g holds $1: stopping it"
+			guest_stop "$g"
+		fi
+	done
+	is_on_pciback "$1"
+}
+
 drv_of() {
 	local l
 	l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
@@ -143,12 +230,18 @@ assignable_add() { timeout 60 xl pci-assignable-add "$1"; }
 GUEST_MEM=${GUEST_MEM:-256}
 
 # guest_start NAME BDF...: create a PV guest with these devices and wait
-# until its agent answers.  GUEST_EXTRA: more guest kernel arguments;
-# GUEST_CPUS: the physical CPUs its vCPU may run on (xl's cpus=).
+# until its agent answers.  GUEST_EXTRA: more guest kernel arguments
+# (pcibk.nofront: xen-pcifront is not loaded, guest/init); GUEST_CPUS: the
+# physical CPUs its vCPU may run on (xl's cpus=); GUEST_MEM: MiB.  Without
+# a BDF the guest has passthrough enabled and no device (xl pci-attach).
 guest_start() {
-	local name=$1 pci='' b
+	local name=$1 pci='' b devs
 	shift
 	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	# No device: passthrough enabled, for devices hot-plugged later.
+	devs="pci = [ $pci ]"
+	[ $# = 0 ] && devs='passthrough = "enabled"'
+
 	cat >"$WORK/guests/$name.cfg" <<-EOF
 		name = "$name"
 		type = "pv"
@@ -158,7 +251,7 @@ guest_start() {
 		memory = $GUEST_MEM
 		vcpus = 1
 		${GUEST_CPUS:+cpus = \"$GUEST_CPUS\"}
-		pci = [ $pci ]
+		$devs
 		on_crash = "preserve"
 	EOF
 	local t0=$SECONDS

@@ -15,6 +15,19 @@ P=/opt/pcibk
 
 step "dom0 up: kernel $(uname -r), backend under test: $BACKEND"
 
+# dom0's health watch (dom0/health.sh) follows the kernel log for the whole
+# run: a BUG, Oops, WARNING, lockup, stall or hung task fails the run at once.
+echo start-up >"$WORK/scenario"
+info "health watch: $(health_setup)"
+"$P/dom0/health.sh" </dev/null >/dev/console 2>&1 &
+HEALTH_PID=$!
+# It must see what the kernel logs: a line of ours in the kernel log.
+echo "pcibk-health-watch: ping" >/dev/kmsg
+check setup.health-watch retry 20 sh -c "[ -f '$WORK/health-ping' ] && echo 'the health watch reads the kernel log'"
+# VM_VARS=HEALTH_SELFTEST=1: a WARNING line in the kernel log, to see the
+# watch report it and end the run (the run must then fail).
+[ "${HEALTH_SELFTEST:-0}" = 1 ] && echo "<4>WARNING: pcibk health watch self-test (HEALTH_SELFTEST=1)" >/dev/kmsg
+
 # Never both backends: with ours, the in-tree module must not be loadable.
 # (vmbench: PCIBK_BENCH=1 keeps it; its scenario swaps the two itself.)
 if [ "$BACKEND" = ours ] && [ -z "${PCIBK_BENCH:-}" ]; then
@@ -58,18 +71,19 @@ for f in "$dir"/*.sh; do
 	*) [ -n "$VM_SCENARIOS" ] && ! [[ $base =~ $VM_SCENARIOS ]] && continue ;;
 	esac
 	step "scenario $base"
+	echo "$base" >"$WORK/scenario"
 	# shellcheck disable=SC1090
 	. "$f"
 done
+echo end >"$WORK/scenario"
 
 # Whatever is still running: save its logs and remove it.
 for g in $(xl list 2>/dev/null | awk 'NR > 2 { print $1 }'); do
 	guest_destroy "$g" >/dev/null 2>&1
 done
+# The health watch has read what the kernel printed by now.
+sleep 2
+kill "$HEALTH_PID" 2>/dev/null
 # Logs go to the host on the logs disk (serial number pcibk-logs).
-for s in /sys/block/vd*/serial; do
-	[ "$(cat "$s")" = pcibk-logs ] || continue
-	s=${s%/serial}
-	tar -cf "/dev/${s##*/}" -C "$WORK/logs" . && sync
-done
+logs_to_disk
 exit 0

@@ -315,6 +315,50 @@ build_disks() {
 	done
 }
 
+# The guests' test module (tests/vm/kmod: pcibk_irqtest.ko, used by
+# scenarios/56-overbudget.sh), built against linux-headers-$KABI (installed
+# with apt-get when missing): dom0 and the guests run the same kernel.
+# Set by build_guest_kmod, used by make_payload (qemu.sh).
+# shellcheck disable=SC2034
+GUEST_KMOD=''
+# shellcheck disable=SC2034 # GUEST_KMOD: used by qemu.sh
+build_guest_kmod() {
+	local src=$VM_SRC/kmod out=$VM_BUILD/kmod kdir=/lib/modules/$KABI/build key vm
+	key=$(hash_of -d "$src" -s "$KABI $KPKG_VER")
+	if stamp_ok guest-kmod "$key" && [ -f "$out/pcibk_irqtest.ko" ]; then
+		GUEST_KMOD=$out/pcibk_irqtest.ko
+		return 0
+	fi
+	if [ ! -f "$kdir/Makefile" ]; then
+		info "installing linux-headers-$KABI (for the guests' test module)"
+		apt_lists_present || apt_update_once
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			"linux-headers-$KABI" >/dev/null; then
+			apt_update_once
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+				"linux-headers-$KABI" >/dev/null ||
+				warn "cannot install linux-headers-$KABI: no guest test module"
+		fi
+	fi
+	[ -f "$kdir/Makefile" ] || return 0
+	info "guest test module: pcibk_irqtest.ko for $KABI"
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp "$src"/* "$out/"
+	if ! make -C "$kdir" M="$out" modules >"$out/build.log" 2>&1; then
+		tail -n 20 "$out/build.log" >&2
+		warn "the guest test module did not build (see $out/build.log)"
+		return 0
+	fi
+	vm=$(modinfo -F vermagic "$out/pcibk_irqtest.ko" 2>/dev/null)
+	if [ "${vm%% *}" != "$KABI" ]; then
+		warn "guest test module built for '${vm%% *}', not $KABI"
+		return 0
+	fi
+	GUEST_KMOD=$out/pcibk_irqtest.ko
+	stamp_set guest-kmod "$key"
+}
+
 build_all() {
 	mkdir -p "$VM_BUILD" "$VM_EXTRA"
 	derive_inputs
@@ -324,6 +368,7 @@ build_all() {
 	build_dom0_initrd
 	build_guest_initrd
 	build_disks
+	build_guest_kmod
 }
 
 # Set by prepare_our_module, used by make_payload (qemu.sh).

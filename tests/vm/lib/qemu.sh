@@ -31,6 +31,14 @@ HMP_ALLOWED=(
 
 CRASH_RE='Hardware Dom0 crashed|Panic on CPU|Kernel panic - not syncing|Attempted to kill init'
 
+# dom0's health (the same list as dom0/health.sh, which follows dom0's
+# kernel log and reports first): a dom0 kernel line on the serial console
+# that matches, and that dom0's health watch has not reported within
+# HEALTH_GRACE seconds, fails the run and ends it (dom0 is then too sick to
+# report anything itself).
+HEALTH_RE='BUG:|kernel BUG at|Oops|WARNING:|general protection fault|soft lockup|hard LOCKUP|self-detected stall|rcu: INFO|detected stalls? on CPU|blocked for more than [0-9]+ seconds|nobody cared'
+HEALTH_GRACE=60
+
 # The payload: a tar file given to dom0 as a raw virtio disk; dom0's
 # initramfs unpacks it to /opt/pcibk.  Rebuilt on every run (cheap), so a
 # changed module, scenario or extra file never forces an image rebuild.
@@ -41,7 +49,7 @@ make_payload() {
 	cp -a "$VM_SRC/dom0" "$VM_SRC/scenarios" "$VM_SRC/demo" "$p/"
 	cp /bin/busybox "$p/busybox"
 	cp "$VM_BUILD/vmlinuz" "$p/guest/vmlinuz"
-	cp "$VM_BUILD/guest-initrd.cpio.gz" "$p/guest/initrd.cpio.gz"
+	guest_initrd_with_tools "$p/guest/initrd.cpio.gz"
 	[ -d "$VM_EXTRA" ] && cp -a "$VM_EXTRA/." "$p/extra/"
 	# The administrator's tool, built on the host (same Debian release and
 	# Xen libraries as dom0) by the make targets; its scenario needs it.
@@ -75,6 +83,29 @@ make_payload() {
 	truncate -s 64M "$RUN_DIR/logs.img"
 }
 
+# The guests' initramfs of this run: the cached image plus /pcibk-tools/,
+# whatever of these exists: the guest test module (pcibk_irqtest.ko, see
+# lib/build.sh), pcibk-probe (static, built by "make vmtest") and the
+# xen-evtchn and xen-gntalloc modules pcibk-probe needs (not loaded at
+# boot). One gzip stream: libxc unpacks a PV guest's ramdisk itself.
+guest_initrd_with_tools() {
+	local out=$1 t=$RUN_DIR/guest-tools f m
+	rm -rf "$t"
+	mkdir -p "$t/pcibk-tools"
+	[ -n "${GUEST_KMOD:-}" ] && cp "$GUEST_KMOD" "$t/pcibk-tools/"
+	f=$REPO_ROOT/build/opt/tools/pcibk-probe.static
+	[ -x "$f" ] && cp "$f" "$t/pcibk-tools/pcibk-probe"
+	for m in xen-evtchn xen-gntalloc; do
+		f=$(find "$VM_BUILD/pkg/lib/modules/$KABI" -name "$m.ko" | head -n 1)
+		[ -n "$f" ] && cp "$f" "$t/pcibk-tools/"
+	done
+	{
+		gzip -dc "$VM_BUILD/guest-initrd.cpio.gz"
+		(cd "$t" && find . -print0 | cpio --null -o -H newc --quiet)
+	} | gzip -1 >"$out"
+	rm -rf "$t"
+}
+
 qemu_cmd() {
 	local serial=$1
 	# VM_CPU: see common.sh (qemu64; max needs -smap, shared/VM.md).
@@ -98,7 +129,7 @@ qemu_cmd() {
 		-device "$VM_ROOT_PORT,id=$AERPORT_QID,chassis=1,slot=1,addr=0x10"
 		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=$AERPORT_QID,addr=0x0,id=$AERNIC_QID"
 		-kernel "$VM_BUILD/xen"
-		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1 extra_guest_irqs=256,512${VM_XEN_ARGS:+ $VM_XEN_ARGS}"
+		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1${VM_XEN_ARGS:+ $VM_XEN_ARGS}"
 		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")
 }
 
@@ -106,6 +137,10 @@ N_PASS=0
 N_FAIL=0
 N_XFAIL=0
 RUN_DONE=0
+HEALTH_REPORTED=0
+HEALTH_SEEN=''
+HEALTH_LINES=()
+KLOG_CTX=()
 
 report() {
 	local status=$1 name=$2 detail=${3:-}
@@ -172,12 +207,18 @@ handle_line() {
 	'RESULT '*)
 		read -r status name detail <<<"${rest#RESULT }"
 		report "$status" "$name" "$detail"
+		[ "$status" = FAIL ] && [[ $name == health.* ]] && HEALTH_REPORTED=1
 		echo "$((SECONDS - RUN_T0)) $status $name" >>"$LOGDIR/timeline.txt"
 		;;
 	'SAY '*) [ "$RUN_MODE" = demo ] && printf '  %s\n' "${rest#SAY }" ;;
 	'SAY') [ "$RUN_MODE" = demo ] && echo ;;
 	'STEP '*) printf -- '-- [%3ds] %s\n' "$((SECONDS - RUN_T0))" "${rest#STEP }" ;;
 	'INFO '*) printf '   %s\n' "${rest#INFO }" ;;
+	'EXCERPT '*)
+		# Lines of a kernel log excerpt under the FAIL line they belong to.
+		printf '   | %s\n' "${rest#EXCERPT }"
+		printf '   | %s\n' "${rest#EXCERPT }" >>"$LOGDIR/results.txt"
+		;;
 	'HMP '*) hmp_send "${rest#HMP }" ;;
 	'LOG '*)
 		rest=${rest#LOG }
@@ -187,6 +228,42 @@ handle_line() {
 		;;
 	DONE*) RUN_DONE=1 ;;
 	esac
+	return 0
+}
+
+# health_serial LINE: a line of the serial log. dom0's kernel lines (they
+# start with the printk time stamp; scenarios print other logs with a
+# prefix) are kept as context; the first that matches HEALTH_RE starts an
+# excerpt for health_overdue.
+health_serial() {
+	local l=$1
+	[[ $l =~ ^\[\ *[0-9]+\.[0-9]+\]\  ]] || return 0
+	if [ -n "$HEALTH_SEEN" ]; then
+		[ "${#HEALTH_LINES[@]}" -lt 60 ] && HEALTH_LINES+=("$l")
+	elif [[ $l =~ $HEALTH_RE ]] && [[ $l != *'traps: '* ]]; then
+		HEALTH_SEEN=$SECONDS
+		HEALTH_LINES=("${KLOG_CTX[@]}" "$l")
+	fi
+	KLOG_CTX+=("$l")
+	[ "${#KLOG_CTX[@]}" -gt 6 ] && KLOG_CTX=("${KLOG_CTX[@]:1}")
+	return 0
+}
+
+# True (and reported) when the serial log showed a dom0 kernel problem
+# that dom0's health watch has not reported within HEALTH_GRACE seconds.
+health_overdue() {
+	[ -n "$HEALTH_SEEN" ] && [ "$HEALTH_REPORTED" = 0 ] || return 1
+	[ $((SECONDS - HEALTH_SEEN)) -ge "$HEALTH_GRACE" ] || return 1
+	local first l
+	for l in "${HEALTH_LINES[@]}"; do
+		[[ $l =~ $HEALTH_RE ]] && first=$l && break
+	done
+	report FAIL health.dom0-serial "${first:0:160} (on the serial console; dom0's health watch did not report it within ${HEALTH_GRACE} s: ending the run)"
+	for l in "${HEALTH_LINES[@]}"; do
+		printf '   | %s\n' "${l:0:220}"
+		printf '   | %s\n' "${l:0:220}" >>"$LOGDIR/results.txt"
+	done
+	HEALTH_REPORTED=1
 	return 0
 }
 
@@ -233,7 +310,7 @@ run_vm() {
 	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
 	qpid=$!
 	QEMU_PID=$qpid
-	local seen=0 total crashed='' quiet_since=$SECONDS snapped=''
+	local seen=0 total crashed='' quiet_since=$SECONDS snapped='' health_killed=''
 	while :; do
 		local alive=1
 		kill -0 "$qpid" 2>/dev/null || alive=0
@@ -242,6 +319,7 @@ run_vm() {
 			local l
 			while IFS= read -r l; do
 				handle_line "$l"
+				health_serial "$l"
 			done < <(sed -n "$((seen + 1)),${total}p" "$serial" | tr -d '\r\000')
 			if [ -z "$crashed" ] && sed -n "$((seen + 1)),${total}p" "$serial" | grep -aqE "$CRASH_RE"; then
 				crashed=$(sed -n "$((seen + 1)),${total}p" "$serial" | grep -aE "$CRASH_RE" | head -n1 | tr -d '\r')
@@ -261,6 +339,11 @@ run_vm() {
 			sleep 3
 			kill "$qpid" 2>/dev/null || true
 		fi
+		if [ -z "$health_killed" ] && health_overdue; then
+			health_killed=1
+			hmp_snapshot "dom0 health problem not reported by dom0"
+			kill "$qpid" 2>/dev/null || true
+		fi
 		sleep 1
 	done
 	wait "$qpid" || rc=$?
@@ -277,6 +360,8 @@ run_vm() {
 	info "QEMU ran $((SECONDS - t0)) s (exit status $rc)"
 	if [ -n "$crashed" ]; then
 		report FAIL harness.dom0-alive "crash in the serial log: $crashed"
+	elif [ -n "$health_killed" ]; then
+		: # reported above (health.dom0-serial)
 	elif [ "$RUN_DONE" != 1 ]; then
 		if [ "$rc" = 124 ]; then
 			report FAIL harness.finished "no result after ${VM_TIMEOUT}s (VM_TIMEOUT); last lines in $serial"
