@@ -25,7 +25,8 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 CORE_SRCS	:= $(sort $(wildcard xen-pciback/core/*.c))
 SIM_SRCS	:= $(sort $(wildcard tests/sim/*.c))
 UNIT_SRCS	:= $(sort $(wildcard tests/unit/*.c))
-HDRS		:= $(wildcard include/pcibk/*.h tests/sim/*.h tests/unit/*.h)
+HDRS		:= $(wildcard include/pcibk/*.h xen-pciback/core/*.h tests/sim/*.h \
+		     tests/unit/*.h)
 
 # Two flavours: "san" (tests: ASan + UBSan, -O1) and "opt" (benchmarks).
 SAN_DIR		:= $(BUILD)/san

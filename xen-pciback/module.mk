@@ -21,7 +21,7 @@
 PCIBK_MOD_DIR	:= $(CURDIR)/xen-pciback
 PCIBK_CP_DIR	:= $(BUILD)/checkpatch
 PCIBK_CP_CONF	:= xen-pciback/checkpatch.conf
-PCIBK_KFILES	= $(sort $(wildcard xen-pciback/core/*.c xen-pciback/linux/*.c \
+PCIBK_KFILES	= $(sort $(wildcard xen-pciback/core/*.[ch] xen-pciback/linux/*.c \
 		  xen-pciback/linux/*.h include/pcibk/*.h))
 
 # Shell prologue: sets $kdir, from KDIR or derived.
@@ -86,7 +86,7 @@ dkms-install:
 	$(PCIBK_DKMS_RM) \
 	rm -rf "$$src"; mkdir -p "$$src/core" "$$src/linux" "$$src/include/pcibk"; \
 	cp xen-pciback/Kbuild xen-pciback/Kconfig "$$src/"; \
-	cp xen-pciback/core/*.c "$$src/core/"; \
+	cp xen-pciback/core/*.c xen-pciback/core/*.h "$$src/core/"; \
 	cp xen-pciback/linux/*.c xen-pciback/linux/*.h "$$src/linux/"; \
 	cp include/pcibk/*.h "$$src/include/pcibk/"; \
 	sed -e "s|@PCIBK_VERSION@|$$ver|" $(if $(PCIBK_DEBUG_Y),-e \

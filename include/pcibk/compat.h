@@ -53,6 +53,7 @@
 
 /* Private (backend-only) flag words. */
 #define pcibk_read_once(x)			READ_ONCE(x)
+#define pcibk_write_once(x, v)			WRITE_ONCE(x, v)
 #define pcibk_test_and_set_bit(nr, addr)	test_and_set_bit((nr), (addr))
 #define pcibk_set_bit(nr, addr)			set_bit((nr), (addr))
 #define pcibk_clear_bit(nr, addr)		clear_bit((nr), (addr))
@@ -151,6 +152,7 @@ void pcibk_log_emit(int level, bool ratelimited, const char *fmt, ...) __printf(
 
 #define pcibk_snprintf		snprintf
 #define pcibk_read_once(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define pcibk_write_once(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define pcibk_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define pcibk_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define pcibk_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)

@@ -112,6 +112,13 @@ void pcibk_dev_destroy(struct pcibk_dev *d);
 void pcibk_dev_quiesce(struct pcibk_dev *d);
 /* §11.3: reset, golden restore, quiesce, virtual state reset, owner off. */
 void pcibk_dev_detach(struct pcibk_dev *d);
+/*
+ * An idle device (no guest holds it: bind, do_flr, final release): reset,
+ * golden state, quiesce, virtual state reset. 0; -ENOTTY without a reset
+ * method (the golden state is restored all the same); -EIO if the reset
+ * failed, and then, if strict, nothing else is done.
+ */
+int pcibk_dev_reset_idle(struct pcibk_dev *d, bool strict);
 /* Walk the standard capability list; returns the offset or 0. */
 u8 pcibk_dev_find_cap(struct pcibk_dev *d, u8 id);
 /* Add the INTx helper if wanted and allowed, remove it otherwise. */
@@ -184,25 +191,6 @@ int pcibk_vaddr_format(const struct pcibk_vaddr *va, char *buf, size_t len);
 
 /* ---- the shared-page state machine (ring.c) ---- */
 
-struct pcibk_ring;
-
-struct pcibk_ring_ops {
-	void (*notify)(void *ctx);
-	void (*eoi)(void *ctx, bool spurious);
-	/* Run pcibk_ring_work() soon, in a context that may sleep. */
-	void (*kick)(void *ctx);
-	/* Wake whoever waits for the frontend's AER answer. */
-	void (*aer_wake)(void *ctx);
-	/*
-	 * Optional fast path (B3), called from pcibk_ring_event(), in the
-	 * event handler's context, for a config read or write: if the glue
-	 * can exclude everything its guest lock excludes without sleeping,
-	 * it returns pcibk_ring_try_answer() under that exclusion; false
-	 * sends the request to the worker as usual.
-	 */
-	bool (*fast)(void *ctx, struct pcibk_ring *r);
-};
-
 enum {
 	PCIBK_RING_INFLIGHT,	/* a worker owns the request slot */
 	PCIBK_RING_EOI_OWED,	/* an event has not been EOIed yet */
@@ -218,32 +206,18 @@ struct pcibk_ring_stats {
 	u64 eoi;
 	u64 double_events;
 	u64 requeues;
-	u64 fast;		/* answered by ops->fast in the event handler */
+	u64 fast;		/* answered in the event handler */
 };
 
+/* The shared page of a connected frontend. */
 struct pcibk_ring {
 	void *sh;
-	const struct pcibk_ring_ops *ops;
-	void *ctx;
-	struct pcibk_guest *guest;
 	unsigned long flags;
 	struct pcibk_ring_stats stats;
 };
 
 /* Requests served per worker run before it yields (and re-kicks). */
 #define PCIBK_RING_BATCH	64
-
-void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
-		     const struct pcibk_ring_ops *ops, void *ctx);
-/* B2-B5: from the event handler, any context. */
-void pcibk_ring_event(struct pcibk_ring *r);
-/* B6-B12: the worker, with the guest's lock held. */
-void pcibk_ring_work(struct pcibk_ring *r);
-/*
- * B7-B10 for the fetched request, if it cannot sleep (pcibk_op_atomic()):
- * only from ops->fast. False: nothing was done, the worker must run it.
- */
-bool pcibk_ring_try_answer(struct pcibk_ring *r);
 
 /* ---- AER forwarding (aer.c) ---- */
 
@@ -258,35 +232,20 @@ enum {
 };
 
 #define PCIBK_AER_TIMEOUT_MS	300000
+/*
+ * The AER wait sleeps in slices: a disconnect or unplug does not wake it,
+ * and a short slice keeps a kernel's hung-task detector quiet.
+ */
+#define PCIBK_AER_SLICE_MS	1000
 
-/* What pcibk_aer_ops.wait saw. */
-enum pcibk_aer_wait {
-	PCIBK_AER_ANSWERED,	/* _XEN_PCIB_active is clear */
-	PCIBK_AER_TIMEOUT,	/* still set after timeout_ms */
-	/*
-	 * The ring was disconnected or the device left the guest's topology
-	 * meanwhile: the page may be gone, so nothing may touch it.
-	 */
-	PCIBK_AER_GONE,
-};
-
-struct pcibk_aer_ops {
-	/* Wait until the frontend clears _XEN_PCIB_active. */
-	enum pcibk_aer_wait (*wait)(void *ctx, unsigned int timeout_ms);
-	/* Write aerState = aerfail and log (§12.2 "fail the guest"). */
-	void (*fail_guest)(void *ctx);
+/* Bits of pcibk_session.aer_flags. */
+enum {
+	PCIBK_AER_BUSY,		/* one AER request per guest at a time */
+	PCIBK_AER_WOKEN,	/* the frontend sent an event meanwhile */
 };
 
 /* detected: CAN_RECOVER; the other stages: RECOVERED. */
 int pcibk_aer_default(u32 cmd);
-/*
- * Forward one stage (cmd 6-9) for d to its guest's frontend; r is NULL
- * when no ring is attached. Returns the pci_ers_result to give the host.
- * Only one AER request per guest at a time: the caller serialises. A
- * device that is no longer in its guest's topology counts as unassigned.
- */
-int pcibk_aer_forward(struct pcibk_ring *r, struct pcibk_dev *d, u32 cmd,
-		      u32 state, const struct pcibk_aer_ops *ops, void *ctx);
 
 /* ---- one guest (guest.c) ---- */
 
@@ -335,12 +294,12 @@ struct pcibk_guest {
 };
 
 void pcibk_guest_init(struct pcibk_guest *g, u16 domid, bool passthrough);
-/* §8.4: claim, place in the topology, register the owner. */
+/*
+ * §8.4: claim, place in the topology, register the owner; with the
+ * device lock and the session's op lock held, claims serialised across
+ * guests by the caller.
+ */
 int pcibk_guest_export(struct pcibk_guest *g, struct pcibk_dev *d);
-/* Leave the topology and detach (§11.3). */
-void pcibk_guest_release(struct pcibk_guest *g, struct pcibk_dev *d);
-/* Release every device. */
-void pcibk_guest_teardown(struct pcibk_guest *g);
 
 /* ---- the xenbus state machine of a guest's backend (session.c) ---- */
 
@@ -401,6 +360,114 @@ enum pcibk_fe_action {
  */
 enum pcibk_fe_action pcibk_session_frontend(int fe, int be, bool ring,
 					    bool set_up, bool online);
+
+/*
+ * ---- one guest's session (session.c, ring.c, aer.c) ----
+ *
+ * Everything the backend does for one guest, on the session host ops of
+ * struct pcibk_host_ops. Locks, outermost first: the host's per-session
+ * state lock (xenbus handlers, around pcibk_session_frontend_changed()),
+ * a device's lock (dev_lock, or the host's around probe, remove and error
+ * handlers), PCIBK_AER_BUSY, the op lock (op_lock, only through
+ * pcibk_session_lock()), the host's claim lock, the fast lock. A device
+ * is detached (§11.3) under its device lock, never under the op lock: it
+ * leaves the topology under the op lock first, so an op either finished
+ * before or fails its lookup with -1 (B14).
+ *
+ * The op exclusion: every op lock holder sets op_busy under the fast lock
+ * once it has the op lock; the event handler answers a config access
+ * itself (the fast path, B3) only under the fast lock with op_busy clear
+ * and a ring attached. So a fast answer and an op lock section never
+ * overlap, and pcibk_session_lock() waits at most one config access.
+ */
+
+/* How long a bounded lock (dom0's xenwatch thread) waits for the op lock. */
+#define PCIBK_OP_LOCK_WAIT_MS	30000
+#define PCIBK_OP_LOCK_POLL_MS	20
+
+struct pcibk_session {
+	const struct pcibk_host_ops *ops;
+	void *ctx;			/* the host's, for the session ops */
+	struct pcibk_guest guest;
+	struct pcibk_ring ring;
+	bool ring_ready;		/* a ring is attached; op lock */
+	bool op_busy;			/* the op lock is held; fast lock */
+	bool stopping;			/* a bounded lock waits: no new work */
+	bool wedged;			/* the op lock never came back */
+	bool set_up;			/* devices exported; state lock */
+	unsigned long aer_flags;	/* PCIBK_AER_* */
+};
+
+void pcibk_session_init(struct pcibk_session *s,
+			const struct pcibk_host_ops *ops, void *ctx,
+			u16 domid, bool passthrough);
+
+/* The op lock and op_busy; sleeps, never from the event handler. */
+void pcibk_session_lock(struct pcibk_session *s);
+void pcibk_session_unlock(struct pcibk_session *s);
+/*
+ * The op lock for dom0's xenwatch thread (disconnect, unplug, teardown),
+ * which every other xenbus backend of dom0 waits for: the worker takes no
+ * new work meanwhile, and after PCIBK_OP_LOCK_WAIT_MS (a request whose
+ * host call never returned) the session is marked wedged and false is
+ * returned, at once from then on. End with pcibk_session_unlock_resume()
+ * when the ring stays attached.
+ */
+bool pcibk_session_lock_bounded(struct pcibk_session *s);
+void pcibk_session_unlock_resume(struct pcibk_session *s);
+
+/* B1-B5 and the fast path: the event handler, any context. */
+void pcibk_session_event(struct pcibk_session *s);
+/* B6-B12: the worker (ops->kick), in a context that may sleep. */
+void pcibk_session_work(struct pcibk_session *s);
+
+/*
+ * Map the frontend's page and bind its channel (B1, B16): -EBUSY if a
+ * ring is attached (a second map would leak the first). A request posted
+ * before the ring was taken is served as if its event came now.
+ */
+int pcibk_session_connect(struct pcibk_session *s, u32 gref, u32 port);
+/*
+ * B16 (XSA-331): unbind (waits for a running handler), let the worker
+ * finish and stop it, then unmap. -EBUSY (nothing done) when wedged.
+ */
+int pcibk_session_disconnect(struct pcibk_session *s);
+
+/*
+ * The frontend's or backend's state changed: read both, decide
+ * (pcibk_session_frontend()) and carry it out; the host's state lock
+ * held. True: the backend instance must be removed, which the caller does
+ * without the state lock.
+ */
+bool pcibk_session_frontend_changed(struct pcibk_session *s);
+
+/*
+ * §11.3 in its two phases: the device leaves the topology under the op
+ * lock (bounded), then is detached under its device lock, if it is still
+ * this guest's. No lock held. False if no device is at that address (or
+ * the session is wedged).
+ */
+bool pcibk_session_release(struct pcibk_session *s, u32 domain, u32 bus,
+			   u32 devfn);
+/* Release every device; -EBUSY if the session is wedged. */
+int pcibk_session_teardown(struct pcibk_session *s);
+/*
+ * The device leaves the topology (an op lock section, not bounded: the
+ * host removes the device); then, with its device lock held, detach it if
+ * it is still this session's (whoever comes first does it).
+ */
+void pcibk_session_leave(struct pcibk_session *s, struct pcibk_dev *d);
+void pcibk_session_detach(struct pcibk_session *s, struct pcibk_dev *d);
+
+/*
+ * One AER stage (cmd 6-9, §12.2) for d, which s holds; the device lock is
+ * held (the claim is stable). Posts the stage to the frontend if it has an
+ * AER handler and waits for its answer, PCIBK_AER_TIMEOUT_MS at most, or
+ * until the ring goes or d leaves the topology. Returns the pci_ers_result
+ * for the host. s NULL: d is not assigned (the default result).
+ */
+int pcibk_session_aer(struct pcibk_session *s, struct pcibk_dev *d, u32 cmd,
+		      u32 state);
 
 /* ---- the guest's pirq budget (pirq.c) ---- */
 

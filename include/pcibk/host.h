@@ -124,6 +124,90 @@ struct pcibk_host_ops {
 	 * own (ids, BARs, interrupt line) skips the hardware while true.
 	 */
 	bool (*present)(void *hdev);
+
+	/*
+	 * Two-phase release of a device by its session (session.c): hold
+	 * returns a reference to the host's record of this binding of the
+	 * device, which put drops; dev_lock takes the device lock every
+	 * claim change happens under and returns false if that binding has
+	 * ended meanwhile (its core state is gone: the caller touches
+	 * nothing); dev_unlock is called either way. unclaim drops the host's
+	 * record of the guest's claim, after the core detached the device,
+	 * with the device lock held.
+	 */
+	void *(*dev_hold)(void *hdev);
+	void (*dev_put)(void *held);
+	bool (*dev_lock)(void *held);
+	void (*dev_unlock)(void *held);
+	void (*unclaim)(void *hdev);
+
+	/*
+	 * ---- One guest's session (struct pcibk_session). ctx is the one
+	 * given to pcibk_session_init(). ----
+	 *
+	 * op_lock: the session's sleeping lock (the worker, export, detach,
+	 * sysfs, connect and disconnect); op_trylock never sleeps.
+	 * fast_lock: a short lock that the event handler may take in any
+	 * context, with interrupts off; it guards only the session's
+	 * op_busy and ring_ready, and the event handler's config accesses.
+	 * NULL fast_lock: no fast path, every request goes to the worker.
+	 */
+	void (*op_lock)(void *ctx);
+	bool (*op_trylock)(void *ctx);
+	void (*op_unlock)(void *ctx);
+	void (*fast_lock)(void *ctx);
+	void (*fast_unlock)(void *ctx);
+	/* Milliseconds from any fixed point; sleep for about ms. */
+	u64 (*now_ms)(void *ctx);
+	void (*sleep_ms)(void *ctx, unsigned int ms);
+	/*
+	 * Sleep until done(arg) is true or ms have passed; done is checked
+	 * again after every wake(). No lock is held across the call.
+	 */
+	void (*wait)(void *ctx, bool (*done)(void *arg), void *arg,
+		     unsigned int ms);
+	void (*wake)(void *ctx);
+
+	/* The event channel: notify the frontend, EOI an event (late EOI). */
+	void (*notify)(void *ctx);
+	void (*eoi)(void *ctx, bool spurious);
+	/* Run pcibk_session_work() soon, in a context that may sleep. */
+	void (*kick)(void *ctx);
+	/* Wait for a running pcibk_session_work() and drop a queued one. */
+	void (*cancel)(void *ctx);
+	/*
+	 * Map the frontend's grant ref; bind its event channel to a handler
+	 * that calls pcibk_session_event(). unbind waits for a running
+	 * handler. Errors are logged (and reported in xenstore) by the host.
+	 */
+	int (*map)(void *ctx, u32 gref, void **sh);
+	void (*unmap)(void *ctx, void *sh);
+	int (*bind)(void *ctx, u32 port);
+	void (*unbind)(void *ctx);
+
+	/*
+	 * Xenstore: the frontend's or the backend's state (what the store
+	 * holds now, PCIBK_XB_UNKNOWN if unreadable), the backend's
+	 * "online", switching the backend's state, reading a key of the
+	 * frontend's directory (0, or -ENOENT; a string cut at len - 1 is
+	 * -E2BIG), and reporting an error the toolstack should see.
+	 */
+	int (*xb_state)(void *ctx, bool frontend);
+	bool (*xb_online)(void *ctx);
+	int (*xb_switch)(void *ctx, int state);
+	int (*xb_read_fe)(void *ctx, const char *key, char *buf, size_t len);
+	void (*xb_fatal)(void *ctx, int err, const char *msg);
+	/*
+	 * A reconfigure pass over the backend's state-N keys (hot-plug and
+	 * hot-unplug, §8.3), before the core switches to Reconfigured: 0, or
+	 * a negative errno (already reported) to stay Reconfiguring.
+	 */
+	int (*reconfigure)(void *ctx);
+	/*
+	 * §12.2 "fail the guest": aerState = aerfail, unless the backend's
+	 * directory is being removed. Called with no session lock held.
+	 */
+	void (*aer_fail)(void *ctx);
 };
 
 #endif /* PCIBK_HOST_H */

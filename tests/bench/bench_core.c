@@ -33,7 +33,8 @@ static double now(void)
 struct rig {
 	struct sim_host *h;
 	struct sim_page *pg[RIG_PAGES];
-	struct pcibk_guest g;
+	struct sim_session ss;
+	struct pcibk_guest *g;		/* &ss.s.guest */
 	struct pcibk_dev *d;
 };
 
@@ -45,7 +46,10 @@ static void rig_init(struct rig *r)
 	r->h = sim_host_new();
 	for (i = 0; i < RIG_PAGES; i++)
 		r->pg[i] = sim_page_new();
-	pcibk_guest_init(&r->g, 1, false);
+	sim_session_init(&r->ss, &sim_ops, 1, false);
+	r->g = &r->ss.s.guest;
+	/* A Xen with room for the largest enable (extra_guest_irqs). */
+	r->g->pirq_budget = PCIBK_PIRQ_BUDGET_MAX;
 	sd = sim_dev_new(r->h, 0, 3, 0, 0x8086, 0x10d3, 0x020000, 0, 4096);
 	sim_add_bar(sd, 0, PCIBK_RES_MEM, 0xfebc0000, 0x20000);
 	sim_add_bar(sd, 3, PCIBK_RES_MEM, 0xfebe0000, 0x4000);
@@ -56,17 +60,18 @@ static void rig_init(struct rig *r)
 	sim_add_msix(sd, 2048, 3);
 	sim_bind(sd);
 	if (pcibk_dev_create(&sim_ops, sd, &r->d) ||
-	    pcibk_guest_export(&r->g, r->d))
+	    pcibk_guest_export(r->g, r->d))
 		abort();
 	sim_page_req(r->pg[0], XEN_PCI_OP_conf_write, 0, 0, 0, 4, 2, 6, 0);
-	pcibk_op_handle(&r->g, r->pg[0]->page);
+	pcibk_op_handle(r->g, r->pg[0]->page);
 }
 
 static void rig_fini(struct rig *r)
 {
 	unsigned int i;
 
-	pcibk_guest_teardown(&r->g);
+	if (pcibk_session_teardown(&r->ss.s))
+		abort();
 	pcibk_dev_destroy(r->d);
 	for (i = 0; i < RIG_PAGES; i++)
 		sim_page_free(r->pg[i]);
@@ -107,7 +112,7 @@ static void prep_conf_write(struct rig *r)
 
 static void handle(struct rig *r, unsigned long i)
 {
-	pcibk_op_handle(&r->g, r->pg[i % RIG_PAGES]->page);
+	pcibk_op_handle(r->g, r->pg[i % RIG_PAGES]->page);
 }
 
 static unsigned int msix_nr;
@@ -125,11 +130,11 @@ static void msix_cycle(struct rig *r, unsigned long i)
 		memcpy(pg->page + PCIBK_SH_VECTOR(k), &v, 2);
 	}
 	sim_page_req(pg, XEN_PCI_OP_enable_msix, 0, 0, 0, 0, 0, msix_nr, 0);
-	pcibk_op_handle(&r->g, pg->page);
+	pcibk_op_handle(r->g, pg->page);
 	if (sim_page_err(pg))
 		abort();
 	sim_page_req(pg, XEN_PCI_OP_disable_msix, 0, 0, 0, 0, 0, 0, 0);
-	pcibk_op_handle(&r->g, pg->page);
+	pcibk_op_handle(r->g, pg->page);
 }
 
 static const char *only;	/* run only the figures whose name contains this */

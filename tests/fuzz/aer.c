@@ -2,10 +2,13 @@
 /* Copyright (C) 2026 The pcibk authors. */
 /*
  * AER forwarding (PROTOCOL.md §12.2) under a hostile frontend: the host
- * PCI core reports one recovery stage, the core posts it, and the fake
- * wait plays the frontend, which may answer, answer late, answer wrong,
- * never answer, or go away. The result, the "fail the guest" calls and
- * the page are checked against what §12.2 says for that behaviour.
+ * PCI core reports one recovery stage to the session
+ * (pcibk_session_aer()), which posts it and waits; while it sleeps (the
+ * session's wait op) the harness plays the frontend, which may answer,
+ * answer late, answer wrong, never answer, or go away, and the toolstack,
+ * which may disconnect the ring or unplug the device meanwhile. The
+ * result, the "fail the guest" calls and the page are checked against
+ * what §12.2 says for that behaviour.
  */
 #include "harness.h"
 
@@ -14,12 +17,12 @@ enum fz_aer_how {
 	AER_ANSWER,	/* writes err, clears _XEN_PCIB_active */
 	AER_NEVER,	/* does nothing: the wait times out */
 	AER_LATE,	/* answers only after the backend gave up */
-	AER_RACE,	/* answers just as the wait times out */
+	AER_RACE,	/* answers in the wait's last slice */
 	AER_STUCK,	/* writes err but leaves the bit set */
 	AER_REARM,	/* answers, then sets the bit again */
 	AER_GONE,	/* disconnects during the wait */
 	AER_UNPLUG,	/* the device is unplugged during the wait */
-	AER_GONE_KEEP,	/* old encoding: gone, but the ring stays as it was */
+	AER_GONE_KEEP,	/* old encoding: as AER_GONE */
 };
 
 struct fz_aer {
@@ -29,9 +32,13 @@ struct fz_aer {
 	enum fz_aer_how how;
 	bool event;		/* an event goes with the answer */
 	bool post;		/* a config request is posted during the wait */
-	unsigned int waits, fails;
-	enum pcibk_aer_wait saw;
+	unsigned int waits;	/* forwards that slept (at least once) */
+	unsigned long fails_base;
+	u64 start_ms;		/* the session's clock at the first sleep */
+	bool acted;		/* the frontend did its part */
 };
+
+static struct fz_aer *cur;
 
 static void answer(struct fz_aer *a)
 {
@@ -51,18 +58,16 @@ static void post_read(struct fz_aer *a)
 	fz_ring_event(a->f);
 }
 
-static enum pcibk_aer_wait aer_wait(void *ctx, unsigned int timeout_ms)
+/* The first sleep of a forward: the request is on the page as posted. */
+static void check_posted(struct fz_aer *a)
 {
-	struct fz_aer *a = ctx;
 	struct fz *f = a->f;
 	const struct pcibk_dev *d = a->fd->d;
 	const u8 *pg = f->pg->page;
 
-	a->waits++;
-	FZ_ASSERT(timeout_ms == PCIBK_AER_TIMEOUT_MS, "AER timeout %u", timeout_ms);
 	FZ_ASSERT(pg[0] & (1u << _XEN_PCIB_active),
 		  "AER wait without the request posted");
-	FZ_ASSERT(pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring.flags),
+	FZ_ASSERT(pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring->flags),
 		  "AER wait without the request marked outstanding");
 	/* Step 1: the stage, the state, the guest's view of the device. */
 	FZ_ASSERT(pcibk_sh_read32(pg, PCIBK_SH_AER_CMD) == a->cmd &&
@@ -72,46 +77,76 @@ static enum pcibk_aer_wait aer_wait(void *ctx, unsigned int timeout_ms)
 		  pcibk_sh_read32(pg, PCIBK_SH_AER_DEVFN) == d->vaddr.devfn,
 		  "%s: AER request %u/%u posted wrong", d->name, a->cmd,
 		  a->state);
-	if (a->post)
-		post_read(a);
+}
+
+/* What the frontend (or the toolstack) does while the backend sleeps. */
+static void frontend_acts(struct fz_aer *a, unsigned int ms)
+{
+	struct fz *f = a->f;
+
 	switch (a->how) {
-	case AER_GONE_KEEP:
-		return PCIBK_AER_GONE;
 	case AER_GONE:
+	case AER_GONE_KEEP:
 	case AER_UNPLUG:
 		/* It may have answered, with an event, before it went. */
 		if (a->event) {
 			answer(a);
 			fz_ring_event(f);
 		}
-		return PCIBK_AER_GONE;
+		if (a->how == AER_UNPLUG)
+			/* The unplug's first phase; its detach waits for us. */
+			pcibk_session_leave(&f->ss.s, a->fd->d);
+		else
+			fz_ring_stop(f);
+		a->acted = true;
+		return;
 	case AER_NEVER:
 	case AER_LATE:
-		if (a->event)
+	case AER_STUCK:
+		if (!a->acted && a->event)
 			fz_ring_event(f);	/* an event, but no answer */
-		return PCIBK_AER_TIMEOUT;
+		if (a->how == AER_STUCK && !a->acted)
+			answer(a);
+		a->acted = true;
+		return;
+	case AER_RACE:
+		/* Only in the last slice before the deadline. */
+		if (f->ss.now_ms + ms < a->start_ms + PCIBK_AER_TIMEOUT_MS)
+			return;
+		break;
 	default:
 		break;
 	}
+	if (a->acted)
+		return;
+	a->acted = true;
 	answer(a);
 	if (a->event)
 		fz_ring_event(f);
-	if (a->how == AER_REARM)
-		pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_active);
-	/* The wait ends when it sees the bit clear, or at the deadline. */
-	return a->how == AER_RACE || a->how == AER_STUCK ? PCIBK_AER_TIMEOUT :
-	       PCIBK_AER_ANSWERED;
 }
 
-static void aer_fail_guest(void *ctx)
+/* The session's wait: no lock held, the frontend and the clock go on. */
+static void aer_sleep(void *ctx, bool (*done)(void *arg), void *arg,
+		      unsigned int ms)
 {
-	((struct fz_aer *)ctx)->fails++;
-}
+	struct fz *f = ((struct sim_session *)ctx)->priv;
+	struct fz_aer *a = cur;
 
-static const struct pcibk_aer_ops fake_aer_ops = {
-	.wait = aer_wait,
-	.fail_guest = aer_fail_guest,
-};
+	FZ_ASSERT(!f->ss.op_held && !f->ss.fast_held,
+		  "the session sleeps holding its lock");
+	if (a && !a->waits) {
+		a->waits = 1;
+		a->start_ms = f->ss.now_ms;
+		check_posted(a);
+		if (a->post)
+			post_read(a);
+	}
+	if (a)
+		frontend_acts(a, ms);
+	if (done(arg))
+		return;
+	f->ss.now_ms += ms;
+}
 
 /* What §12.2 makes of it: the result and how often the guest is failed. */
 static int expect(const struct fz_aer *a, bool ring, bool handler,
@@ -139,6 +174,7 @@ static int expect(const struct fz_aer *a, bool ring, bool handler,
 	switch (a->how) {
 	case AER_ANSWER:
 	case AER_REARM:
+	case AER_RACE:
 		break;
 	default:
 		return def;	/* timed out or gone: nobody to ask */
@@ -150,44 +186,64 @@ static int expect(const struct fz_aer *a, bool ring, bool handler,
 	return res;
 }
 
+void fz_aer_ops(struct pcibk_host_ops *ops)
+{
+	ops->wait = aer_sleep;
+}
+
 static void forward(struct fz_aer *a, bool ring, bool handler)
 {
 	struct fz *f = a->f;
 	struct pcibk_dev *d = a->fd->d;
 	unsigned int fails, waits;
+	bool dropped = false;
 	int res, exp;
 
-	/* The glue passes no ring while none is attached (session steps). */
-	if (!f->ring.ops)
+	/*
+	 * No ring (an HVM guest, a frontend that never connected): the ring
+	 * the run has is dropped for this stage and taken again after it.
+	 */
+	if (!ring && f->ss.bound) {
+		fz_ring_flush(f);
+		fz_ring_stop(f);
+		dropped = true;
+	}
+	if (!f->ss.bound)
 		ring = false;
 	if (handler)
 		pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
 	else
 		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_AERHANDLER);
 	exp = expect(a, ring, handler, &fails, &waits);
-	res = pcibk_aer_forward(ring ? &f->ring : NULL, d, a->cmd, a->state,
-				&fake_aer_ops, a);
+	a->fails_base = f->ss.aer_fails;
+	cur = a;
+	res = pcibk_session_aer(d->guest == f->g ? &f->ss.s : NULL, d, a->cmd,
+				a->state);
+	cur = NULL;
 	FZ_ASSERT(res == exp, "%s: AER stage %u, frontend %d, answer %#x: result %d, not %d",
 		  d->name, a->cmd, a->how, a->answer, res, exp);
 	FZ_ASSERT(a->waits == waits, "%s: AER waited %u times, not %u", d->name,
 		  a->waits, waits);
-	FZ_ASSERT(a->fails == fails, "%s: AER failed the guest %u times, not %u",
-		  d->name, a->fails, fails);
-	FZ_ASSERT(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring.flags),
+	FZ_ASSERT(f->ss.aer_fails - a->fails_base == fails,
+		  "%s: AER failed the guest %lu times, not %u", d->name,
+		  f->ss.aer_fails - a->fails_base, fails);
+	FZ_ASSERT(!pcibk_test_bit(PCIBK_RING_AER_PENDING, &f->ring->flags),
 		  "AER request left pending");
+	FZ_ASSERT(!pcibk_test_bit(PCIBK_AER_BUSY, &f->ss.s.aer_flags),
+		  "AER left busy");
 	switch (a->how) {
-	case AER_GONE_KEEP:
-		/* Nobody left to fail; the harness takes the page back. */
-		pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
-		break;
 	case AER_GONE:
-		if (waits)
-			fz_reconnect(f);
+	case AER_GONE_KEEP:
+		/* The frontend comes back. */
+		if (waits) {
+			dropped = true;
+			pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+		}
 		break;
 	case AER_UNPLUG:
 		if (waits) {
 			/* The detach that woke the wait goes on. */
-			fz_release(f, a->fd);
+			pcibk_session_detach(&f->ss.s, d);
 			pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
 		}
 		break;
@@ -199,13 +255,17 @@ static void forward(struct fz_aer *a, bool ring, bool handler)
 		fz_ring_event(f);
 		break;
 	case AER_REARM:
-		/* The guest set it again itself; it clears it again. */
-		if (waits)
+		/* The guest sets it again itself, and clears it again. */
+		if (waits) {
+			pcibk_sh_set_flag(f->pg->page, _XEN_PCIB_active);
 			pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+		}
 		break;
 	default:
 		break;
 	}
+	if (dropped)
+		fz_ring_start(f);
 	FZ_ASSERT(!(f->pg->page[0] & (1u << _XEN_PCIB_active)),
 		  "_XEN_PCIB_active left set");
 	/* The config request posted meanwhile is served. */

@@ -268,7 +268,7 @@ const struct pcibk_host_ops *fz_ops(bool nomsi)
 
 static void check_ring(struct fz *f)
 {
-	struct pcibk_ring *r = &f->ring;
+	struct pcibk_ring *r = f->ring;
 	unsigned long owed = pcibk_test_bit(PCIBK_RING_EOI_OWED, &r->flags);
 
 	FZ_ASSERT(r->stats.eoi == f->rf.eois, "ring eoi count %llu vs %lu",
@@ -348,8 +348,8 @@ static void check_counters(struct fz_dev *fd)
 /* The ring's counters never go down; every op served is counted once. */
 static void check_totals(struct fz *f)
 {
-	const struct pcibk_ring_stats s = f->ring.stats;
-	u64 counted = f->g.stats.not_found;
+	const struct pcibk_ring_stats s = f->ring->stats;
+	u64 counted = f->g->stats.not_found;
 	unsigned int i, c;
 
 	RING_UP(s, events);
@@ -360,9 +360,9 @@ static void check_totals(struct fz *f)
 	RING_UP(s, requeues);
 	RING_UP(s, fast);
 	f->ring_seen = s;
-	FZ_ASSERT(f->g.stats.not_found >= f->not_found_seen,
+	FZ_ASSERT(f->g->stats.not_found >= f->not_found_seen,
 		  "not_found counter went down");
-	f->not_found_seen = f->g.stats.not_found;
+	f->not_found_seen = f->g->stats.not_found;
 	for (i = 0; i < f->ndev; i++)
 		for (c = 0; f->dev[i].d && c < PCIBK_STAT_CMDS; c++)
 			counted += f->dev[i].d->stats.req[c];
@@ -413,8 +413,8 @@ void fz_check(struct fz *f)
 		check_counters(fd);
 		irqs += (d->msi_enabled ? 1 : 0) + (d->msix_enabled ? d->msix_nr : 0);
 		if (d->guest) {
-			FZ_ASSERT(d->guest == &f->g, "foreign guest");
-			FZ_ASSERT(sd->owner == f->g.domid, "%s: owner %d",
+			FZ_ASSERT(d->guest == f->g, "foreign guest");
+			FZ_ASSERT(sd->owner == f->g->domid, "%s: owner %d",
 				  d->name, sd->owner);
 		} else {
 			FZ_ASSERT(sd->owner == -1, "%s: owner %d after release",
@@ -430,7 +430,7 @@ void fz_check(struct fz *f)
 		  "guest input caused %lu unlimited log lines (budget %lu): %s",
 		  f->log_guest, f->log_budget, sim_log_last);
 	check_totals(f);
-	if (f->ring.ops)
+	if (f->ss.bound)
 		check_ring(f);
 	if (f->sess.on)
 		fz_session_check(f);
@@ -441,7 +441,7 @@ void fz_check_idle(struct fz *f)
 	unsigned int i;
 
 	fz_check(f);
-	FZ_ASSERT(!f->g.topo.count && !f->g.topo.list, "topology not empty");
+	FZ_ASSERT(!f->g->topo.count && !f->g->topo.list, "topology not empty");
 	FZ_ASSERT(!f->h->irqs_out && !f->h->pirqs_out,
 		  "irqs %ld pirqs %ld outstanding after teardown",
 		  f->h->irqs_out, f->h->pirqs_out);

@@ -165,7 +165,7 @@ void fz_check_reply(struct fz *f, const struct fz_req *r, const u8 *before)
 			  "out-of-range address answered %d", err);
 		return;
 	}
-	d = pcibk_topo_find(&f->g.topo, r->domain, r->bus, r->devfn);
+	d = pcibk_topo_find(&f->g->topo, r->domain, r->bus, r->devfn);
 	if (!d) {
 		FZ_ASSERT(err == XEN_PCI_ERR_dev_not_found,
 			  "unknown device answered %d", err);
@@ -234,11 +234,11 @@ static void check_counted(struct fz *f, const struct fz_req *r,
 	if (!exact)
 		return;	/* the totals of fz_check() still hold */
 	if (!d) {
-		FZ_ASSERT(f->g.stats.not_found == not_found + 1,
+		FZ_ASSERT(f->g->stats.not_found == not_found + 1,
 			  "request for no device not counted as not found");
 		return;
 	}
-	FZ_ASSERT(f->g.stats.not_found == not_found,
+	FZ_ASSERT(f->g->stats.not_found == not_found,
 		  "%s: request counted as not found", d->name);
 	FZ_ASSERT(d->stats.req[c] == st->req[c] + 1 &&
 		  d->stats.err[err_index(err)] == st->err[err_index(err)] + 1,
@@ -250,10 +250,10 @@ static void direct_op(struct fz *f, const struct fz_req *r, bool hostile)
 	static u8 before[4096];
 	struct pcibk_dev_stats st;
 	struct pcibk_dev *d = NULL;
-	u64 not_found = f->g.stats.not_found;
+	u64 not_found = f->g->stats.not_found;
 
 	if (r->domain <= 0xffff && r->bus <= 0xff && r->devfn <= 0xff)
-		d = pcibk_topo_find(&f->g.topo, r->domain, r->bus, r->devfn);
+		d = pcibk_topo_find(&f->g->topo, r->domain, r->bus, r->devfn);
 	if (d)
 		st = d->stats;
 	write_req(f, r);
@@ -261,7 +261,7 @@ static void direct_op(struct fz *f, const struct fz_req *r, bool hostile)
 	f->pg->seed = r->value ^ r->offset;
 	sim_page_arm(f->pg, hostile);
 	fz_guest_begin(f);
-	pcibk_op_handle(&f->g, f->pg->page);
+	pcibk_op_handle(f->g, f->pg->page);
 	f->ops_direct++;
 	fz_guest_end(f);
 	sim_page_disarm(f->pg);
@@ -276,9 +276,14 @@ static void direct_op(struct fz *f, const struct fz_req *r, bool hostile)
 
 /* ------------------------------------------------------------- the ring */
 
+static struct fz *F(void *ctx)
+{
+	return ((struct sim_session *)ctx)->priv;
+}
+
 static void rf_notify(void *ctx)
 {
-	struct fz *f = ctx;
+	struct fz *f = F(ctx);
 	struct fz_req r;
 
 	f->rf.notifies++;
@@ -303,7 +308,7 @@ static void rf_notify(void *ctx)
 
 static void rf_eoi(void *ctx, bool spurious)
 {
-	struct fz *f = ctx;
+	struct fz *f = F(ctx);
 
 	f->rf.eois++;
 	if (spurious)
@@ -312,74 +317,98 @@ static void rf_eoi(void *ctx, bool spurious)
 
 static void rf_kick(void *ctx)
 {
-	struct fz *f = ctx;
+	struct fz *f = F(ctx);
 
 	f->rf.kicks++;
 	f->rf.kick_pending = true;
 }
 
-static void rf_aer_wake(void *ctx)
+static void rf_wake(void *ctx)
 {
-	struct fz *f = ctx;
+	struct fz *f = F(ctx);
 
 	f->rf.aer_wakes++;
 }
 
-static const struct pcibk_ring_ops fake_ring_ops = {
-	.notify = rf_notify,
-	.eoi = rf_eoi,
-	.kick = rf_kick,
-	.aer_wake = rf_aer_wake,
-};
-
-/*
- * The glue's fast path (FZ_F_FAST): the event handler answers what
- * pcibk_ring_try_answer() accepts, in atomic context, where no host op
- * that may sleep is allowed; every third offer finds the guest's lock
- * held and is refused, so the worker runs the fetched copy.
- */
-static bool rf_fast(void *ctx, struct pcibk_ring *r)
+/* cancel_work_sync(): queued work never runs. */
+static void rf_cancel(void *ctx)
 {
-	struct fz *f = ctx;
-	unsigned long sleeps = sim_sleeps_in_atomic;
-	bool answered;
+	struct fz *f = F(ctx);
 
-	if (++f->rf.fast_calls % 3 == 0)
-		return false;
-	sim_atomic = true;
-	answered = pcibk_ring_try_answer(r);
-	sim_atomic = false;
-	FZ_ASSERT(sim_sleeps_in_atomic == sleeps,
-		  "host op %s called in the event handler", sim_sleep_last);
-	FZ_ASSERT(answered || r->guest->req.cmd == XEN_PCI_OP_conf_write,
-		  "config read (cmd %u) refused by the fast path",
-		  r->guest->req.cmd);
-	f->rf.fast_answered += answered;
-	return answered;
+	f->rf.kick_pending = false;
 }
 
-static const struct pcibk_ring_ops fake_ring_ops_fast = {
-	.notify = rf_notify,
-	.eoi = rf_eoi,
-	.kick = rf_kick,
-	.aer_wake = rf_aer_wake,
-	.fast = rf_fast,
-};
-
-static const struct pcibk_ring_ops *ring_ops(const struct fz *f)
+/*
+ * The fast lock (FZ_F_FAST), taken by the event handler and, briefly, by
+ * every op lock holder. Every third try of the handler finds the op lock
+ * held (a worker on another CPU: op_busy), so the worker runs the fetched
+ * copy instead. The sim's lock itself checks that nothing under it may
+ * sleep.
+ */
+static void rf_fast_lock(void *ctx)
 {
-	return f->fast ? &fake_ring_ops_fast : &fake_ring_ops;
+	struct fz *f = F(ctx);
+
+	sim_s_fast_lock(ctx);
+	if (f->ss.op_held)
+		return;
+	f->rf.fast_refused = ++f->rf.fast_calls % 3 == 0;
+	if (f->rf.fast_refused)
+		f->ss.s.op_busy = true;
+}
+
+static void rf_fast_unlock(void *ctx)
+{
+	struct fz *f = F(ctx);
+
+	if (!f->ss.op_held && f->rf.fast_refused)
+		f->ss.s.op_busy = false;
+	sim_s_fast_unlock(ctx);
+}
+
+static int rf_map(void *ctx, u32 gref, void **sh)
+{
+	struct fz *f = F(ctx);
+
+	(void)gref;
+	return fz_sess_map(f, sh);
+}
+
+static void rf_unmap(void *ctx, void *sh)
+{
+	struct fz *f = F(ctx);
+
+	FZ_ASSERT(sh == f->pg->page, "unmap of a page that is not the ring's");
+	fz_sess_unmap(f);
+}
+
+void fz_session_ops(struct fz *f, struct pcibk_host_ops *ops)
+{
+	*ops = *fz_ops(f->nomsi);
+	ops->notify = rf_notify;
+	ops->eoi = rf_eoi;
+	ops->kick = rf_kick;
+	ops->wake = rf_wake;
+	ops->cancel = rf_cancel;
+	ops->map = rf_map;
+	ops->unmap = rf_unmap;
+	ops->fast_lock = f->fast ? rf_fast_lock : NULL;
+	ops->fast_unlock = f->fast ? rf_fast_unlock : NULL;
+	fz_sess_xb_ops(ops);
+	fz_aer_ops(ops);
 }
 
 void fz_ring_event(struct fz *f)
 {
 	bool posted = f->pg->page[0] & (1u << _XEN_PCIF_active);
 	bool watch = f->fast && posted;
+	unsigned long sleeps = sim_sleeps_in_atomic;
+	u64 fast = f->ring->stats.fast, calls = f->rf.fast_calls;
 	bool took = false;
 	struct fz_req seen;
 
 	/* No ring (session steps): the frontend's event reaches no handler. */
-	if (!f->ring.ops)
+	if (!f->ss.bound)
 		return;
 	if (posted)
 		f->rf.notified_post = true;
@@ -396,12 +425,22 @@ void fz_ring_event(struct fz *f)
 			sim_page_arm(f->pg, f->hostile);
 	}
 	fz_guest_begin(f);
-	pcibk_ring_event(&f->ring);
+	/* The event handler: hard interrupt context, nothing may sleep. */
+	sim_atomic = true;
+	pcibk_session_event(&f->ss.s);
+	sim_atomic = false;
 	fz_guest_end(f);
+	FZ_ASSERT(sim_sleeps_in_atomic == sleeps,
+		  "host op %s called in the event handler", sim_sleep_last);
 	if (watch) {
 		took = !f->rf.holding && f->pg->reads[PCIBK_SH_CMD];
 		sim_page_disarm(f->pg);
 	}
+	/* A config read the handler tried, not refused, is answered there. */
+	if (took && f->rf.fast_calls != calls && !f->rf.fast_refused &&
+	    seen.cmd == XEN_PCI_OP_conf_read)
+		FZ_ASSERT(f->ring->stats.fast == fast + 1,
+			  "config read refused by the fast path");
 	/* Answered in the handler: nothing is owed to that post any more. */
 	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active))) {
 		f->rf.notified_post = false;
@@ -413,20 +452,20 @@ void fz_ring_event(struct fz *f)
 
 void fz_ring_work(struct fz *f)
 {
-	if (!f->rf.kick_pending || !f->ring.ops)
+	if (!f->rf.kick_pending || !f->ss.bound)
 		return;
 	f->rf.kick_pending = false;
 	/*
 	 * A request the handler fetched (B6): the worker must not read it
 	 * again, so the counts of the handler's reads stay.
 	 */
-	if (pcibk_test_bit(PCIBK_RING_FETCHED, &f->ring.flags))
+	if (pcibk_test_bit(PCIBK_RING_FETCHED, &f->ring->flags))
 		sim_page_arm_keep(f->pg, f->hostile);
 	else
 		sim_page_arm(f->pg, f->hostile);
 	fz_guest_begin(f);
 	f->rf.in_work = true;
-	pcibk_ring_work(&f->ring);
+	pcibk_session_work(&f->ss.s);
 	f->rf.in_work = false;
 	fz_guest_end(f);
 	sim_page_disarm(f->pg);
@@ -446,40 +485,34 @@ void fz_ring_flush(struct fz *f)
 }
 
 /*
- * The frontend disconnects and connects again: the worker is flushed,
- * the event channel unbound (an owed EOI goes with it), and a new ring
- * instance starts with counters of its own.
+ * The frontend disconnects and connects again (the same page, as the
+ * ring step has no session): the worker is flushed, the session drops
+ * the ring (the channel unbound, an owed EOI with it) and takes it again
+ * with counters of its own.
  */
 void fz_reconnect(struct fz *f)
 {
 	fz_ring_flush(f);
-	f->rf.kick_pending = false;
-	f->ops_old_rings += f->ring.stats.ops;
 	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIF_active);
 	pcibk_sh_clear_flag(f->pg->page, _XEN_PCIB_active);
+	fz_ring_stop(f);
 	fz_ring_start(f);
 }
 
-/* A new ring instance on f->pg, with counters of its own (a map and bind). */
+/* The session maps f->pg and binds (a connect). */
 void fz_ring_start(struct fz *f)
 {
-	pcibk_ring_init(&f->ring, f->pg->page, &f->g, ring_ops(f), f);
-	memset(&f->rf, 0, sizeof(f->rf));
-	memset(&f->ring_seen, 0, sizeof(f->ring_seen));
-	f->log_budget++;	/* "event while an EOI is pending", once per ring */
+	FZ_ASSERT(!pcibk_session_connect(&f->ss.s, 8, 9), "connect failed");
 }
 
 /*
  * The ring goes (session steps: the caller has let the worker run or
- * not): the channel is unbound, with any EOI owed, queued work is
- * cancelled, and no ring is left to call. Its ops count as served.
+ * not): the session's disconnect unbinds the channel, with any EOI owed,
+ * cancels queued work and unmaps.
  */
 void fz_ring_stop(struct fz *f)
 {
-	f->ops_old_rings += f->ring.stats.ops;
-	memset(&f->ring, 0, sizeof(f->ring));
-	memset(&f->rf, 0, sizeof(f->rf));
-	memset(&f->ring_seen, 0, sizeof(f->ring_seen));
+	FZ_ASSERT(!pcibk_session_disconnect(&f->ss.s), "disconnect failed");
 }
 
 void fz_ring_post(struct fz *f, const struct fz_req *r)
@@ -524,19 +557,30 @@ void fz_export(struct fz *f, struct fz_dev *fd)
 {
 	if (!fd->d)
 		return;
-	if (!pcibk_guest_export(&f->g, fd->d))
+	if (!pcibk_guest_export(f->g, fd->d))
 		f->log_budget += 3;	/* the once-per-device warning again */
 }
 
+/*
+ * A hot-unplug: the session releases the guest address the device sits
+ * at, in its two phases (§11.3).
+ */
 void fz_release(struct fz *f, struct fz_dev *fd)
 {
-	if (fd->d)
-		pcibk_guest_release(&f->g, fd->d);
+	struct pcibk_dev *d = fd->d;
+
+	if (!d || d->guest != f->g ||
+	    pcibk_topo_find(&f->g->topo, d->vaddr.domain, d->vaddr.bus,
+			    d->vaddr.devfn) != d)
+		return;
+	FZ_ASSERT(pcibk_session_release(&f->ss.s, d->vaddr.domain,
+					d->vaddr.bus, d->vaddr.devfn),
+		  "release found no device");
 }
 
 static void teardown(struct fz *f)
 {
-	pcibk_guest_teardown(&f->g);
+	FZ_ASSERT(!pcibk_session_teardown(&f->ss.s), "teardown failed");
 	fz_check_idle(f);
 }
 
@@ -877,6 +921,7 @@ static void add_device(struct fz *f)
 
 int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 {
+	static struct pcibk_host_ops sops;
 	static struct fz fzs;
 	struct fz *f = &fzs;
 	unsigned int i, ndev, steps;
@@ -904,20 +949,23 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	f->fast = flags & FZ_F_FAST;
 	pcibk_permissive = flags & FZ_F_PERMISSIVE;
 	f->global_ever_permissive = pcibk_permissive;
-	pcibk_guest_init(&f->g, DOMID, flags & FZ_F_PASSTHROUGH);
+	fz_session_ops(f, &sops);
+	sim_session_init(&f->ss, &sops, DOMID, flags & FZ_F_PASSTHROUGH);
+	f->ss.priv = f;
+	f->g = &f->ss.s.guest;
+	f->ring = &f->ss.s.ring;
 	/* The simulated Xen and the core agree on the guest's pirqs. */
 	if (flags & FZ_F_FEW_PIRQS)
-		f->g.pirq_budget = 12;
-	f->h->pirq_budget = f->g.pirq_budget;
-	pcibk_ring_init(&f->ring, f->pg->page, &f->g, ring_ops(f), f);
-	f->log_budget = 1;	/* "event while an EOI is pending", once */
+		f->g->pirq_budget = 12;
+	f->h->pirq_budget = f->g->pirq_budget;
+	f->log_budget = 0;
 
 	n = fz_u8(&f->in);
 	ndev = 1 + n % FZ_MAX_DEVS;
 	f->sess.on = (flags & FZ_F_SESSION) &&
 		     (n & FZ_N_SESSION_MASK) == FZ_N_SESSION;
-	if (f->sess.on)
-		fz_session_init(f);
+	fz_session_init(f);
+	fz_ring_start(f);
 	for (i = 0; i < ndev; i++)
 		add_device(f);
 	fz_check(f);
@@ -928,11 +976,13 @@ int fz_run(const u8 *data, size_t len, enum fz_mode mode)
 	}
 
 	/* Let the worker finish, then the guest goes away. */
-	if (f->sess.on)
-		fz_session_end(f);
 	fz_ring_flush(f);
+	fz_session_end(f);
 	sim_fail_clear(f->h);
 	teardown(f);
+	FZ_ASSERT(!f->ss.lock_errors && !f->ss.op_held && !f->ss.fast_held,
+		  "session locks: %lu errors, op %d fast %d held at the end",
+		  f->ss.lock_errors, f->ss.op_held, f->ss.fast_held);
 	for (i = 0; i < f->ndev; i++)
 		pcibk_dev_destroy(f->dev[i].d);
 	FZ_ASSERT(sim_allocs_out == f->allocs_base, "%ld allocations leaked",

@@ -66,9 +66,9 @@ struct fz_ring_fake {
 	bool notified_post;		/* an event saw a posted request */
 	unsigned int repost;		/* requests the guest posts on notify */
 	bool reposted;			/* one was, since the last ring_op */
-	bool in_work;			/* pcibk_ring_work() is running */
-	unsigned long fast_calls;	/* FZ_F_FAST: ops->fast offers */
-	unsigned long fast_answered;
+	bool in_work;			/* pcibk_session_work() is running */
+	unsigned long fast_calls;	/* FZ_F_FAST: the handler's tries */
+	bool fast_refused;		/* the last one found the op lock held */
 	/*
 	 * The event handler read a request and left it to the worker: the
 	 * worker answers that copy (B6), whatever the page says by then.
@@ -138,7 +138,10 @@ struct fz {
 	struct fz_in in;
 	struct sim_host *h;
 	struct sim_page *pg;
-	struct pcibk_guest g;
+	/* The guest's session, as the module has one per guest. */
+	struct sim_session ss;
+	struct pcibk_guest *g;		/* &ss.s.guest */
+	struct pcibk_ring *ring;	/* &ss.s.ring */
 	struct fz_dev dev[FZ_MAX_DEVS];
 	unsigned int ndev;
 	bool nomsi;
@@ -149,7 +152,6 @@ struct fz {
 	unsigned long log_base;		/* sim_log_unlimited at start */
 	unsigned long log_guest;	/* unlimited lines guest steps caused */
 	unsigned long log_budget;	/* what "once per ..." allows */
-	struct pcibk_ring ring;
 	struct fz_ring_fake rf;
 	u32 next_req[9];		/* the request reposted from notify */
 	bool ext;			/* FZ_F_EXT: steps 20-23 exist */
@@ -199,9 +201,15 @@ void fz_counters(struct fz *f);
 /* AER forwarding (aer.c): the old POKE kind 3, and step 23. */
 void fz_aer_poke(struct fz *f, u8 what);
 void fz_aer_step(struct fz *f);
+/* The session's wait, where the frontend answers (or not). */
+void fz_aer_ops(struct pcibk_host_ops *ops);
 
 /* The xenbus state machine (session.c): steps 24, 25 and its rules. */
 void fz_session_init(struct fz *f);
+/* The session's map and unmap, and the xenstore the core reads. */
+int fz_sess_map(struct fz *f, void **sh);
+void fz_sess_unmap(struct fz *f);
+void fz_sess_xb_ops(struct pcibk_host_ops *ops);
 void fz_session_step(struct fz *f, unsigned int op);
 void fz_session_check(struct fz *f);
 void fz_session_end(struct fz *f);
@@ -211,6 +219,8 @@ struct sim_dev *fz_build(struct fz *f, unsigned int tmpl, u8 bus, u8 devfn);
 
 /* Host op wrappers and invariants (check.c). */
 const struct pcibk_host_ops *fz_ops(bool nomsi);
+/* The same with the session's ops the harness plays (harness.c). */
+void fz_session_ops(struct fz *f, struct pcibk_host_ops *ops);
 struct fz_dev *fz_dev_of(void *hdev);
 void fz_check(struct fz *f);
 void fz_check_idle(struct fz *f);

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The pcibk authors. */
 /*
- * Session steps (24, 25): the xenbus state machine of the guest's backend
- * (pcibk_session_frontend(), core/session.c), its decisions carried out
- * the way the glue carries them out (pcibk_frontend_act() in
- * xen-pciback/linux/xenbus.c), with xenstore, the frontend and libxl
- * played by the input:
+ * Session steps (24, 25): the xenbus state machine of the guest's backend,
+ * the core's pcibk_session_frontend_changed() as the module runs it, with
+ * xenstore, the frontend and libxl played by the input (the session's
+ * xenstore, map and unmap ops are this file's):
  *
  * - the frontend writes any state, changes its keys (pci-op-ref,
  *   event-channel, magic) to good or bad ones, publishes a new ring (a new
@@ -32,20 +31,6 @@
 
 #define TRACE(...) \
 	do { if (sim_log_verbose) fprintf(stderr, __VA_ARGS__); } while (0)
-
-static const char *const act_name[] = {
-	[PCIBK_FE_NONE] = "none",
-	[PCIBK_FE_ATTACH] = "attach",
-	[PCIBK_FE_REATTACH] = "reattach",
-	[PCIBK_FE_REOPEN] = "reopen",
-	[PCIBK_FE_RECONFIGURE] = "reconfigure",
-	[PCIBK_FE_RECONNECTED] = "reconnected",
-	[PCIBK_FE_CLOSE] = "close",
-	[PCIBK_FE_CLOSED] = "closed",
-	[PCIBK_FE_RESTART] = "restart",
-	[PCIBK_FE_GONE] = "gone",
-	[PCIBK_FE_REMAP] = "remap",
-};
 
 static void page_free(struct fz *f, struct sim_page *p)
 {
@@ -120,70 +105,111 @@ static void inflight_done(struct fz *f)
 }
 
 /*
- * pcibk_ring_disconnect(): the channel is unbound (an owed EOI goes with
- * it), the worker finishes or its queued work is cancelled
- * (cancel_work_sync()), then the page is unmapped.
+ * The session's map: the frontend's page now, as a new grant mapping of
+ * it. A ring mapped while one is attached would leak it.
  */
-static void disconnect(struct fz *f)
-{
-	struct fz_sess *s = &f->sess;
-
-	if (!s->attached)
-		return;
-	switch (s->drop) {
-	case FZ_DROP_FLUSH:
-		fz_ring_flush(f);
-		break;
-	case FZ_DROP_ONCE:
-		fz_ring_work(f);
-		break;
-	default:
-		break;
-	}
-	inflight_done(f);
-	TRACE("  ring of generation %u dropped (%s)\n", s->ring_gen,
-	      s->drop == FZ_DROP_CANCEL ? "work cancelled" :
-	      s->drop == FZ_DROP_ONCE ? "one worker run" : "worker flushed");
-	fz_ring_stop(f);
-	unmap(f);
-	s->attached = false;
-}
-
-/*
- * pcibk_attach(): the frontend's keys as they are now; bad ones are
- * xenbus_dev_fatal(), which switches the backend to Closing.
- */
-static void attach_keep(struct fz *f, bool connect)
+int fz_sess_map(struct fz *f, void **sh)
 {
 	struct fz_sess *s = &f->sess;
 
 	FZ_ASSERT(!s->attached,
 		  "frontend %d, backend %d: a second ring mapped while the one of generation %u is",
 		  s->fe, s->be, s->ring_gen);
-	if (!s->keys_ok) {
-		TRACE("  bad keys: backend Closing\n");
-		be_write(s, PCIBK_XB_CLOSING);
+	if (s->on) {
+		s->ring_pg = s->fe_pg;
+		f->pg = s->ring_pg;
+		s->ring_gen = s->fe_gen;
+		TRACE("  ring of generation %u attached\n", s->ring_gen);
+	}
+	s->attached = true;
+	s->maps++;
+	/* A new ring instance: counters of its own; the old one's ops count. */
+	f->ops_old_rings += f->ring->stats.ops;
+	memset(&f->rf, 0, sizeof(f->rf));
+	memset(&f->ring_seen, 0, sizeof(f->ring_seen));
+	f->log_budget++;	/* "event while an EOI is pending", once per ring */
+	*sh = f->pg->page;
+	return 0;
+}
+
+/*
+ * The session's unmap, after it unbound the channel and cancelled or
+ * waited for the worker: a request in flight was answered on this ring
+ * or never will be; the page goes (session steps).
+ */
+void fz_sess_unmap(struct fz *f)
+{
+	struct fz_sess *s = &f->sess;
+
+	s->attached = false;
+	if (!s->on) {
+		s->unmaps++;
 		return;
 	}
-	s->ring_pg = s->fe_pg;
-	f->pg = s->ring_pg;
-	fz_ring_start(f);
-	s->attached = true;
-	s->ring_gen = s->fe_gen;
-	s->maps++;
-	TRACE("  ring of generation %u attached\n", s->ring_gen);
-	if (connect)
-		be_write(s, PCIBK_XB_CONNECTED);
+	inflight_done(f);
+	TRACE("  ring of generation %u dropped\n", s->ring_gen);
+	unmap(f);
 }
 
-static void attach(struct fz *f)
+/* The backend's key reads: good keys, or one of three bad ones. */
+static int fz_xb_read_fe(void *ctx, const char *key, char *buf, size_t len)
 {
-	attach_keep(f, true);
+	struct fz *f = ((struct sim_session *)ctx)->priv;
+	struct fz_sess *s = &f->sess;
+	unsigned int bad = s->keys_ok ? 3 : s->fe_gen % 3;
+	const char *v;
+
+	if (!strcmp(key, "pci-op-ref"))
+		v = bad == 0 ? NULL : "8";
+	else if (!strcmp(key, "event-channel"))
+		v = bad == 1 ? "9x" : "9";
+	else if (!strcmp(key, "magic"))
+		v = bad == 2 ? "6" : XEN_PCI_MAGIC;
+	else
+		v = NULL;
+	if (!v)
+		return -ENOENT;
+	if (strlen(v) >= len)
+		return -E2BIG;
+	memcpy(buf, v, strlen(v) + 1);
+	return 0;
 }
 
-/* pcibk_reconfigure(): libxl's new device is exported or its old one goes. */
-static void reconfigure(struct fz *f)
+static int fz_xb_state(void *ctx, bool frontend)
 {
+	struct fz *f = ((struct sim_session *)ctx)->priv;
+
+	return frontend ? f->sess.fe : f->sess.be;
+}
+
+static bool fz_xb_online(void *ctx)
+{
+	struct fz *f = ((struct sim_session *)ctx)->priv;
+
+	return f->sess.online;
+}
+
+static int fz_xb_switch(void *ctx, int state)
+{
+	struct fz *f = ((struct sim_session *)ctx)->priv;
+
+	be_write(&f->sess, state);
+	return 0;
+}
+
+/* xenbus_dev_fatal() switches the backend to Closing. */
+static void fz_xb_fatal(void *ctx, int err, const char *msg)
+{
+	struct fz *f = ((struct sim_session *)ctx)->priv;
+
+	TRACE("  fatal %d (%s): backend Closing\n", err, msg);
+	be_write(&f->sess, PCIBK_XB_CLOSING);
+}
+
+/* The glue's reconfigure: libxl's new device is exported or its old one goes. */
+static int fz_reconfigure(void *ctx)
+{
+	struct fz *f = ((struct sim_session *)ctx)->priv;
 	struct fz_sess *s = &f->sess;
 
 	if (s->plug >= 0) {
@@ -193,7 +219,17 @@ static void reconfigure(struct fz *f)
 			fz_release(f, &f->dev[s->plug]);
 		s->plug = -1;
 	}
-	be_write(s, PCIBK_XB_RECONFIGURED);
+	return 0;
+}
+
+void fz_sess_xb_ops(struct pcibk_host_ops *ops)
+{
+	ops->xb_state = fz_xb_state;
+	ops->xb_online = fz_xb_online;
+	ops->xb_switch = fz_xb_switch;
+	ops->xb_read_fe = fz_xb_read_fe;
+	ops->xb_fatal = fz_xb_fatal;
+	ops->reconfigure = fz_reconfigure;
 }
 
 /* pcibk_xb_remove(): the watches go, every device is released. */
@@ -204,69 +240,37 @@ static void remove_instance(struct fz *f)
 	s->gone = true;
 	s->fe_pending = false;
 	s->be_pending = false;
-	pcibk_guest_teardown(&f->g);
+	FZ_ASSERT(!pcibk_session_teardown(&f->ss.s), "teardown failed");
 	fz_check_idle(f);
 }
 
-/* One callback: pcibk_frontend_act() with the states as they are now. */
+/*
+ * One callback: the session acts on the states as they are now. The
+ * worker, which runs beside the callbacks, got as far as the input says
+ * before this one took the op lock (a disconnect in it waits for a
+ * running worker and cancels a queued one).
+ */
 static void act(struct fz *f)
 {
 	struct fz_sess *s = &f->sess;
-	enum pcibk_fe_action a;
 
 	FZ_ASSERT(!s->gone, "a watch acted after GONE");
 	if (s->fe == PCIBK_XB_INITIALISED)
 		s->seen = true;
-	a = pcibk_session_frontend(s->fe, s->be, s->attached, true, s->online);
-	TRACE("  frontend %d backend %d ring %d online %d: %s\n", s->fe, s->be,
-	      s->attached, s->online,
-	      (unsigned int)a < ARRAY_SIZE(act_name) ? act_name[a] : "?");
-	switch (a) {
-	case PCIBK_FE_NONE:
+	switch (s->drop) {
+	case FZ_DROP_FLUSH:
+		fz_ring_flush(f);
 		break;
-	case PCIBK_FE_REATTACH:
-		disconnect(f);
-		attach(f);
-		break;
-	case PCIBK_FE_ATTACH:
-		attach(f);
-		break;
-	case PCIBK_FE_REOPEN:
-		disconnect(f);
-		be_write(s, PCIBK_XB_INITIALISED);
-		break;
-	case PCIBK_FE_RECONFIGURE:
-		reconfigure(f);
-		break;
-	case PCIBK_FE_RECONNECTED:
-		be_write(s, PCIBK_XB_CONNECTED);
-		break;
-	case PCIBK_FE_CLOSE:
-		disconnect(f);
-		be_write(s, PCIBK_XB_CLOSING);
-		break;
-	case PCIBK_FE_CLOSED:
-		disconnect(f);
-		be_write(s, PCIBK_XB_CLOSED);
-		break;
-	case PCIBK_FE_RESTART:
-		disconnect(f);
-		be_write(s, PCIBK_XB_CLOSED);
-		be_write(s, PCIBK_XB_INITIALISED);
-		break;
-	case PCIBK_FE_GONE:
-		disconnect(f);
-		be_write(s, PCIBK_XB_CLOSED);
-		remove_instance(f);
-		break;
-	case PCIBK_FE_REMAP:
-		disconnect(f);
-		attach_keep(f, false);
+	case FZ_DROP_ONCE:
+		fz_ring_work(f);
 		break;
 	default:
-		fz_fail("pcibk_session_frontend(%d, %d, %d, 1, %d): action %d",
-			s->fe, s->be, s->attached, s->online, a);
+		break;
 	}
+	TRACE("  callback: frontend %d backend %d ring %d online %d\n", s->fe,
+	      s->be, s->attached, s->online);
+	if (pcibk_session_frontend_changed(&f->ss.s))
+		remove_instance(f);
 }
 
 /* pcibk_frontend_changed(): n callbacks for the writes queued. */
@@ -430,7 +434,10 @@ void fz_session_step(struct fz *f, unsigned int op)
 		libxl_or_watch(f);
 }
 
-/* A guest whose frontend is connected to the ring fz_run() set up. */
+/*
+ * A guest whose frontend is Connected, its ring about to be taken by the
+ * session (fz_run()); without session steps only that ring is.
+ */
 void fz_session_init(struct fz *f)
 {
 	struct fz_sess *s = &f->sess;
@@ -439,14 +446,12 @@ void fz_session_init(struct fz *f)
 	s->be = PCIBK_XB_CONNECTED;
 	s->online = true;
 	s->keys_ok = true;
-	s->attached = true;
 	s->seen = true;
 	s->fe_gen = 1;
-	s->ring_gen = 1;
-	s->maps = 1;
 	s->fe_pg = f->pg;
-	s->ring_pg = f->pg;
 	s->plug = -1;
+	/* The devices are exported: the backend reached Initialised once. */
+	f->ss.s.set_up = true;
 }
 
 /*
@@ -457,11 +462,12 @@ void fz_session_end(struct fz *f)
 {
 	struct fz_sess *s = &f->sess;
 
-	s->drop = FZ_DROP_FLUSH;
-	disconnect(f);
+	if (s->attached)
+		fz_ring_stop(f);
 	s->be = PCIBK_XB_CLOSED;
 	s->gone = true;
-	FZ_ASSERT(s->maps == s->unmaps && !s->ring_pg && f->pg == s->fe_pg,
+	FZ_ASSERT(s->maps == s->unmaps && !s->attached &&
+		  (!s->on || (!s->ring_pg && f->pg == s->fe_pg)),
 		  "%lu maps, %lu unmaps at the end", s->maps, s->unmaps);
 }
 
@@ -481,7 +487,7 @@ void fz_session_check(struct fz *f)
 
 	/* The harness's own books. */
 	FZ_ASSERT(f->pg == (s->attached ? s->ring_pg : s->fe_pg) &&
-		  s->attached == !!f->ring.ops,
+		  s->attached == !!f->ss.bound,
 		  "session: page or ring bookkeeping");
 	FZ_ASSERT(s->maps == s->unmaps + s->attached,
 		  "%lu maps, %lu unmaps, attached %d", s->maps, s->unmaps,

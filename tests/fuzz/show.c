@@ -31,7 +31,7 @@ static int call(struct fz *f, struct fz_dev *fd, unsigned int k, char *buf,
 	case SH_INTX:
 		return pcibk_dev_intx_show(fd->d, buf, len);
 	case SH_RING:
-		return pcibk_ring_stats_show(&f->ring.stats, buf, len);
+		return pcibk_ring_stats_show(&f->ring->stats, buf, len);
 	case SH_RING_NONE:
 		return pcibk_ring_stats_show(NULL, buf, len);
 	case SH_QUIRKS:
@@ -134,7 +134,7 @@ static void check_stats_text(struct fz *f, struct fz_dev *fd, const char *t)
 		  value_of(t, "intx_handled") == (long long)d->intx_handled,
 		  "stats: INTx helper state wrong");
 	FZ_ASSERT(value_of(t, "assigned") == (d->guest != NULL) &&
-		  value_of(t, "domid") == (d->guest ? f->g.domid : 0) &&
+		  value_of(t, "domid") == (d->guest ? f->g->domid : 0) &&
 		  value_of(t, "allow_interrupt_control") == d->allow_intctl &&
 		  value_of(t, "vectors") == (d->msix_enabled ? (long long)d->msix_nr :
 					    d->msi_enabled),
@@ -204,7 +204,7 @@ static void show_one(struct fz *f, struct fz_dev *fd, unsigned int k, u8 how)
 	else if (k == SH_INTX)
 		check_intx_text(fd, full);
 	else if (k == SH_RING)
-		check_ring_text(&f->ring.stats, full);
+		check_ring_text(&f->ring->stats, full);
 	else if (k == SH_RING_NONE)
 		check_ring_text(NULL, full);
 	show_len(f, fd, k, pick_len(f, how, nfull), full, nfull);
@@ -242,7 +242,7 @@ void fz_show(struct fz *f, struct fz_dev *fd)
 
 	if (len > sizeof(buf))
 		len = sizeof(buf);
-	pcibk_topo_roots(&f->g.topo, roots, 1 + fz_u8(&f->in) % PCIBK_MAX_ROOTS);
+	pcibk_topo_roots(&f->g->topo, roots, 1 + fz_u8(&f->in) % PCIBK_MAX_ROOTS);
 	if (!fd->d)
 		return;
 	for (k = 0; k < SH_NR; k++) {

@@ -12,6 +12,7 @@ unsigned long sim_log_lines;
 unsigned long sim_log_unlimited;
 bool sim_log_verbose;
 char sim_log_last[256];
+char sim_log_prev[256];
 
 void *pcibk_zalloc(size_t sz)
 {
@@ -33,6 +34,7 @@ void pcibk_log_emit(int level, bool ratelimited, const char *fmt, ...)
 {
 	va_list ap;
 
+	memcpy(sim_log_prev, sim_log_last, sizeof(sim_log_prev));
 	va_start(ap, fmt);
 	vsnprintf(sim_log_last, sizeof(sim_log_last), fmt, ap);
 	va_end(ap);

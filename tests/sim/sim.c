@@ -25,7 +25,7 @@ unsigned long sim_sleeps_in_atomic;
 const char *sim_sleep_last;
 
 /* A host op that may sleep in a real host. */
-static void may_sleep(const char *what)
+void sim_may_sleep(const char *what)
 {
 	if (!sim_atomic)
 		return;
@@ -490,7 +490,7 @@ static int s_enable_device(void *hdev)
 	u16 bits = 0;
 	int i;
 
-	may_sleep("enable_device");
+	sim_may_sleep("enable_device");
 	trace(d, "enable_device");
 
 	if (rc)
@@ -511,7 +511,7 @@ static void s_disable_device(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 
-	may_sleep("disable_device");
+	sim_may_sleep("disable_device");
 	trace(d, "disable_device");
 	d->disable_device_calls++;
 	if (d->enable_cnt > 0 && --d->enable_cnt == 0)
@@ -525,7 +525,7 @@ static bool s_is_enabled(void *hdev)
 
 static void s_set_master(void *hdev, bool on)
 {
-	may_sleep("set_master");
+	sim_may_sleep("set_master");
 	trace(D(hdev), on ? "master_on" : "master_off");
 	D(hdev)->master_calls++;
 	set_cmd_bits(D(hdev), PCI_COMMAND_MASTER, on);
@@ -535,7 +535,7 @@ static int s_set_mwi(void *hdev)
 {
 	int rc = fault(D(hdev), SIM_SET_MWI);
 
-	may_sleep("set_mwi");
+	sim_may_sleep("set_mwi");
 	D(hdev)->mwi_calls++;
 	if (rc)
 		return rc;
@@ -545,14 +545,14 @@ static int s_set_mwi(void *hdev)
 
 static void s_clear_mwi(void *hdev)
 {
-	may_sleep("clear_mwi");
+	sim_may_sleep("clear_mwi");
 	D(hdev)->mwi_calls++;
 	set_cmd_bits(D(hdev), PCI_COMMAND_INVALIDATE, false);
 }
 
 static void s_intx(void *hdev, bool enable)
 {
-	may_sleep("intx");
+	sim_may_sleep("intx");
 	D(hdev)->intx_calls++;
 	set_cmd_bits(D(hdev), PCI_COMMAND_INTX_DISABLE, !enable);
 }
@@ -615,7 +615,7 @@ static int s_enable_msi(void *hdev, int *irq, int *pirq)
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_ENABLE_MSI);
 
-	may_sleep("enable_msi");
+	sim_may_sleep("enable_msi");
 	trace(d, "enable_msi");
 
 	if (rc)
@@ -641,7 +641,7 @@ static void s_disable_msi(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 
-	may_sleep("disable_msi");
+	sim_may_sleep("disable_msi");
 	trace(d, "disable_msi");
 	d->msi_disables++;
 	if (!d->msi_on)
@@ -658,7 +658,7 @@ static int s_enable_msix(void *hdev, struct pcibk_msix_vec *vecs, unsigned int n
 	unsigned int i, j;
 	int rc = fault(d, SIM_ENABLE_MSIX);
 
-	may_sleep("enable_msix");
+	sim_may_sleep("enable_msix");
 	trace(d, "enable_msix");
 	if (rc)
 		return rc;
@@ -702,7 +702,7 @@ static void s_disable_msix(void *hdev)
 	struct sim_dev *d = D(hdev);
 	unsigned int i;
 
-	may_sleep("disable_msix");
+	sim_may_sleep("disable_msix");
 	trace(d, "disable_msix");
 
 	d->msix_disables++;
@@ -731,7 +731,7 @@ static int s_register_owner(void *hdev, u16 domid)
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_REGISTER_OWNER);
 
-	may_sleep("register_owner");
+	sim_may_sleep("register_owner");
 	trace(d, "register_owner");
 
 	if (rc)
@@ -744,7 +744,7 @@ static int s_register_owner(void *hdev, u16 domid)
 
 static void s_unregister_owner(void *hdev)
 {
-	may_sleep("unregister_owner");
+	sim_may_sleep("unregister_owner");
 	trace(D(hdev), "unregister_owner");
 	D(hdev)->owner = -1;
 }
@@ -754,7 +754,7 @@ static int s_reset(void *hdev)
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_RESET);
 
-	may_sleep("reset");
+	sim_may_sleep("reset");
 	trace(d, "reset");
 
 	if (rc)
@@ -774,7 +774,7 @@ static int s_restore_golden(void *hdev)
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_RESTORE_GOLDEN);
 
-	may_sleep("restore_golden");
+	sim_may_sleep("restore_golden");
 	trace(d, "golden");
 
 	if (rc)
@@ -798,7 +798,7 @@ static int s_set_power_state(void *hdev, int state)
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_SET_POWER);
 
-	may_sleep("set_power_state");
+	sim_may_sleep("set_power_state");
 	if (rc)
 		return rc;
 	if (state < 0 || state > 3)
@@ -814,7 +814,7 @@ static int s_intx_helper(void *hdev, bool install)
 	struct sim_dev *d = D(hdev);
 	int rc = install ? fault(d, SIM_INTX_HELPER) : 0;
 
-	may_sleep("intx_helper");
+	sim_may_sleep("intx_helper");
 	if (rc)
 		return rc;
 	trace(d, install ? "helper_on" : "helper_off");
@@ -863,7 +863,8 @@ static bool s_present(void *hdev)
 	.intx_helper = s_intx_helper,				\
 	.intx_exclusive = s_intx_exclusive,			\
 	.parent_bridge = s_parent_bridge,			\
-	.present = s_present
+	.present = s_present,					\
+	SIM_SESSION_OPS
 
 const struct pcibk_host_ops sim_ops = {
 	SIM_BASE_OPS,

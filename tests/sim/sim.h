@@ -73,6 +73,14 @@ struct sim_dev {
 	/* COMMAND when disable_msix last found MSI-X on (-1: never). */
 	int cmd_at_msix_disable;
 
+	/*
+	 * The host's record of this binding (a session's release holds it
+	 * between its two phases): released ends it, as an unbind would.
+	 */
+	long holds;
+	bool released;
+	unsigned long unclaims;
+
 	/* Counters for tests. */
 	unsigned long calls[SIM_NR_OPS];
 	unsigned long cfg_writes;	/* raw writes that reached hardware */
@@ -164,6 +172,128 @@ void sim_fail_clear(struct sim_host *h);
 extern bool sim_atomic;
 extern unsigned long sim_sleeps_in_atomic;
 extern const char *sim_sleep_last;
+/* Count a host op that may sleep (sim_atomic). */
+void sim_may_sleep(const char *what);
+
+/*
+ * ---- a guest's session over the simulated host (session.c) ----
+ *
+ * The session ops of sim_ops, single-threaded: ctx is a struct
+ * sim_session. Locks check their own use (a lock taken twice, released
+ * unheld, a sleeping op under the fast lock); time is a counter that
+ * sleeps and waits advance; the frontend is a sim page and a few strings
+ * of xenstore. Hooks let a test act as the frontend at the moments a
+ * real one could (on_notify: it sees an answer; on_wait: the backend
+ * sleeps).
+ */
+#define SIM_XB_KEY	32
+
+struct sim_page;
+
+struct sim_session {
+	struct pcibk_session s;
+	/* locks */
+	int op_held, fast_held;
+	bool op_taken_elsewhere;	/* op_trylock fails: a request runs */
+	unsigned long lock_errors;
+	unsigned long op_locks, trylock_fails;
+	/* time */
+	u64 now_ms;
+	unsigned long sleeps, waits, wakes;
+	void (*on_wait)(struct sim_session *ss);
+	/* the event channel and the page */
+	struct sim_page *pg;		/* what map gives */
+	int map_err, bind_err;
+	bool mapped, bound;
+	u32 gref, port;
+	unsigned long maps, unmaps, binds, unbinds;
+	unsigned long notifies, eois, spurious_eois, kicks, cancels;
+	bool kick_pending;
+	void (*on_notify)(struct sim_session *ss);
+	/* xenstore */
+	int fe_state, be_state;
+	bool online;
+	char fe_ref[SIM_XB_KEY], fe_port[SIM_XB_KEY], fe_magic[SIM_XB_KEY];
+	unsigned long switches;
+	int switch_err;			/* xb_switch fails with it, once */
+	unsigned long fatals;
+	int fatal_err;
+	char fatal_msg[128];
+	int reconfigure_rc;
+	unsigned long reconfigures;
+	unsigned long aer_fails;
+	void *priv;			/* the test's */
+};
+
+/* A session for domid over ops (sim_ops or a copy), frontend unset. */
+void sim_session_init(struct sim_session *ss, const struct pcibk_host_ops *ops,
+		      u16 domid, bool passthrough);
+/* The frontend publishes pg as gref 8, port 9, with the right magic. */
+void sim_session_publish(struct sim_session *ss, struct sim_page *pg);
+/* Run the worker while it has been kicked, as a workqueue would. */
+void sim_session_flush(struct sim_session *ss);
+
+void *sim_s_dev_hold(void *hdev);
+void sim_s_dev_put(void *held);
+bool sim_s_dev_lock(void *held);
+void sim_s_dev_unlock(void *held);
+void sim_s_unclaim(void *hdev);
+void sim_s_op_lock(void *ctx);
+bool sim_s_op_trylock(void *ctx);
+void sim_s_op_unlock(void *ctx);
+void sim_s_fast_lock(void *ctx);
+void sim_s_fast_unlock(void *ctx);
+u64 sim_s_now_ms(void *ctx);
+void sim_s_sleep_ms(void *ctx, unsigned int ms);
+void sim_s_wait(void *ctx, bool (*done)(void *arg), void *arg,
+		unsigned int ms);
+void sim_s_wake(void *ctx);
+void sim_s_notify(void *ctx);
+void sim_s_eoi(void *ctx, bool spurious);
+void sim_s_kick(void *ctx);
+void sim_s_cancel(void *ctx);
+int sim_s_map(void *ctx, u32 gref, void **sh);
+void sim_s_unmap(void *ctx, void *sh);
+int sim_s_bind(void *ctx, u32 port);
+void sim_s_unbind(void *ctx);
+int sim_s_xb_state(void *ctx, bool frontend);
+bool sim_s_xb_online(void *ctx);
+int sim_s_xb_switch(void *ctx, int state);
+int sim_s_xb_read_fe(void *ctx, const char *key, char *buf, size_t len);
+void sim_s_xb_fatal(void *ctx, int err, const char *msg);
+int sim_s_reconfigure(void *ctx);
+void sim_s_aer_fail(void *ctx);
+
+#define SIM_SESSION_OPS						\
+	.dev_hold = sim_s_dev_hold,				\
+	.dev_put = sim_s_dev_put,				\
+	.dev_lock = sim_s_dev_lock,				\
+	.dev_unlock = sim_s_dev_unlock,				\
+	.unclaim = sim_s_unclaim,				\
+	.op_lock = sim_s_op_lock,				\
+	.op_trylock = sim_s_op_trylock,				\
+	.op_unlock = sim_s_op_unlock,				\
+	.fast_lock = sim_s_fast_lock,				\
+	.fast_unlock = sim_s_fast_unlock,			\
+	.now_ms = sim_s_now_ms,					\
+	.sleep_ms = sim_s_sleep_ms,				\
+	.wait = sim_s_wait,					\
+	.wake = sim_s_wake,					\
+	.notify = sim_s_notify,					\
+	.eoi = sim_s_eoi,					\
+	.kick = sim_s_kick,					\
+	.cancel = sim_s_cancel,					\
+	.map = sim_s_map,					\
+	.unmap = sim_s_unmap,					\
+	.bind = sim_s_bind,					\
+	.unbind = sim_s_unbind,					\
+	.xb_state = sim_s_xb_state,				\
+	.xb_online = sim_s_xb_online,				\
+	.xb_switch = sim_s_xb_switch,				\
+	.xb_read_fe = sim_s_xb_read_fe,				\
+	.xb_fatal = sim_s_xb_fatal,				\
+	.reconfigure = sim_s_reconfigure,			\
+	.aer_fail = sim_s_aer_fail
 
 /* ---- environment: allocation and log accounting ---- */
 extern long sim_allocs_out;
@@ -171,6 +301,7 @@ extern unsigned long sim_log_lines;		/* all */
 extern unsigned long sim_log_unlimited;	/* not rate limited, not debug */
 extern bool sim_log_verbose;
 extern char sim_log_last[256];
+extern char sim_log_prev[256];		/* the line before it */
 
 /* ---- shared page with tripwire ---- */
 struct sim_page {

@@ -37,13 +37,25 @@ void fix_init(struct fix *f, bool passthrough)
 	f->allocs_at_start = sim_allocs_out;
 	f->h = sim_host_new();
 	f->pg = sim_page_new();
-	pcibk_guest_init(&f->g, 5, passthrough);
+	fix_session(f, 5, passthrough);
 	/*
 	 * A Xen with extra_guest_irqs=256, in the core and in the simulated
 	 * Xen alike; the pirq budget tests set their own.
 	 */
-	f->g.pirq_budget = FIX_PIRQ_BUDGET;
+	f->g->pirq_budget = FIX_PIRQ_BUDGET;
 	f->h->pirq_budget = FIX_PIRQ_BUDGET;
+}
+
+void fix_session(struct fix *f, u16 domid, bool passthrough)
+{
+	sim_session_init(&f->ss, &sim_ops, domid, passthrough);
+	f->g = &f->ss.s.guest;
+}
+
+bool fix_release(struct fix *f, struct pcibk_dev *d)
+{
+	return pcibk_session_release(&f->ss.s, d->vaddr.domain, d->vaddr.bus,
+				     d->vaddr.devfn);
 }
 
 struct pcibk_dev *fix_add(struct fix *f, struct sim_dev *sd, bool export)
@@ -62,7 +74,7 @@ struct pcibk_dev *fix_add(struct fix *f, struct sim_dev *sd, bool export)
 	f->sd[f->n] = sd;
 	f->d[f->n++] = d;
 	if (export)
-		CHECK_EQ(pcibk_guest_export(&f->g, d), 0);
+		CHECK_EQ(pcibk_guest_export(f->g, d), 0);
 	return d;
 }
 
@@ -70,8 +82,10 @@ void fix_fini(struct fix *f)
 {
 	unsigned int i;
 
-	pcibk_guest_teardown(&f->g);
-	CHECK_EQ(f->g.topo.count, 0);
+	CHECK_EQ(pcibk_session_teardown(&f->ss.s), 0);
+	CHECK_EQ(f->g->topo.count, 0);
+	CHECK_EQ(f->ss.lock_errors, 0);
+	CHECK_EQ(f->ss.op_held, 0);
 	CHECK_EQ(f->h->irqs_out, 0);
 	CHECK_EQ(f->h->pirqs_out, 0);
 	for (i = 0; i < f->n; i++) {
@@ -79,6 +93,7 @@ void fix_fini(struct fix *f)
 		CHECK(!f->sd[i]->msix_on);
 		CHECK(!f->sd[i]->helper_on);
 		CHECK_EQ(f->sd[i]->owner, -1);
+		CHECK_EQ(f->sd[i]->holds, 0);
 		CHECK(f->d[i]->guest == NULL);
 		pcibk_dev_destroy(f->d[i]);
 	}
@@ -92,7 +107,7 @@ s32 fix_op_full(struct fix *f, u32 cmd, u32 domain, u32 bus, u32 devfn,
 {
 	sim_page_req(f->pg, cmd, domain, bus, devfn, off, size, value, 0);
 	sim_page_arm(f->pg, false);
-	pcibk_op_handle(&f->g, f->pg->page);
+	pcibk_op_handle(f->g, f->pg->page);
 	sim_page_disarm(f->pg);
 	CHECK_EQ(f->pg->double_reads, 0);
 	CHECK_EQ(f->pg->bad_writes, 0);

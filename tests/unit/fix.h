@@ -14,7 +14,8 @@
 struct fix {
 	struct sim_host *h;
 	struct sim_page *pg;
-	struct pcibk_guest g;
+	struct sim_session ss;		/* the guest's session */
+	struct pcibk_guest *g;		/* &ss.s.guest */
 	struct sim_dev *sd[FIX_MAX];
 	struct pcibk_dev *d[FIX_MAX];
 	unsigned int n;
@@ -29,6 +30,10 @@ struct sim_dev *fix_msi_only(struct sim_host *h, u8 bus, u8 devfn);
 #define FIX_PIRQ_BUDGET	256
 
 void fix_init(struct fix *f, bool passthrough);
+/* Only a session of its own for domid (a second guest): no host. */
+void fix_session(struct fix *f, u16 domid, bool passthrough);
+/* The session releases d by its guest address (both phases, §11.3). */
+bool fix_release(struct fix *f, struct pcibk_dev *d);
 /* Seize a sim device into a core device; optionally export it. */
 struct pcibk_dev *fix_add(struct fix *f, struct sim_dev *sd, bool export);
 /* Tear everything down and check nothing is left outstanding. */

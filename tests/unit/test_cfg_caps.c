@@ -432,9 +432,9 @@ TEST(cfg_strict_kept_across_detach)
 	struct pcibk_dev *d = dt_start(&f, dev_nvme);
 
 	CHECK_EQ(pcibk_cfg_set_strict(d, true), 0);
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK(pcibk_cfg_strict(d));
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	CHECK_EQ(dt_read(&f, 0x100, 4), 0);
 	fix_fini(&f);
 }

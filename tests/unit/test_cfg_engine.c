@@ -277,7 +277,7 @@ TEST(cfg_engine_set_permissive_logs_once)
 	CHECK_EQ(pcibk_cfg_set_permissive(d), 0);
 	CHECK_EQ(sim_log_lines, lines + 2);
 	/* Kept across detach (upstream behaviour). */
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK(d->permissive);
 	fix_fini(&f);
 }
@@ -421,7 +421,7 @@ TEST(cfg_denied_kept_across_detach)
 	struct pcibk_dev *d = dt_start(&f, dev_nic);
 
 	dt_write(&f, 0x06, 2, 0);
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK_EQ(pcibk_cfg_denied_total(d), 1);
 	fix_fini(&f);
 }

@@ -259,9 +259,9 @@ TEST(cfg_quirk_lifetime_kept_across_detach)
 	struct pcibk_dev *d = xhci_with_reg(&f);
 
 	CHECK_EQ(pcibk_cfg_quirk_add(d, 0xa8, 4, 0xffffffff), 0);
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK_EQ(pcibk_cfg_quirk_count(d), 1);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	CHECK_EQ(dt_write(&f, 0xa8, 4, 0x77), 0);
 	CHECK_EQ(dt_hw(&f, 0xa8, 4), 0x77);
 	fix_fini(&f);

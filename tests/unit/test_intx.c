@@ -228,7 +228,7 @@ TEST(intx_toggled_off_still_freed)
 	/* toggled off while installed, then detach: freed once */
 	pcibk_dev_intx_toggle(d);
 	sim_trace_clear(f.h);
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK_EQ(trace_count(f.h, "helper_off"), 1);
 	CHECK(!f.sd[0]->helper_on);
 	fix_fini(&f);
@@ -247,7 +247,7 @@ TEST(intx_toggled_on_never_freed)
 	CHECK(!d->intx_installed);
 	/* the handler is not registered; if it were, it would claim */
 	sim_trace_clear(f.h);
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK_EQ(trace_count(f.h, "helper_"), 0);
 	CHECK(!d->isr_on && !d->ack);
 	fix_fini(&f);

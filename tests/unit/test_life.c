@@ -95,7 +95,7 @@ TEST(life_detach_order)
 	CHECK_EQ(fix_enable(&f, NIC), 0);
 	CHECK_EQ(fix_msix(&f, NIC, 4), 0);
 	sim_trace_clear(f.h);
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	{
 		const char *t = f.h->trace;
 		const char *golden = strstr(t, "golden,");
@@ -125,7 +125,7 @@ static void detach_msix_decoding(int golden_err)
 	CHECK_EQ(fix_msix(&f, NIC, 2), 0);
 	if (golden_err)
 		sim_fail(f.h, SIM_RESTORE_GOLDEN, 1, golden_err);
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	sim_fail_clear(f.h);
 	/* COMMAND when the host tore MSI-X down, not after the release */
 	CHECK(f.sd[0]->cmd_at_msix_disable >= 0);
@@ -176,7 +176,7 @@ TEST(life_detach_clears_allow_intctl_keeps_permissive)
 	fix_add(&f, fix_nic(f.h, 3, 0), true);
 	f.d[0]->allow_intctl = true;
 	f.d[0]->permissive = true;
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	CHECK(!f.d[0]->allow_intctl);
 	CHECK(f.d[0]->permissive);
 	fix_fini(&f);
@@ -192,9 +192,9 @@ TEST(life_detach_then_reexport_works)
 	for (i = 0; i < 50; i++) {
 		CHECK_EQ(fix_enable(&f, NIC), 0);
 		CHECK_EQ(fix_msix(&f, NIC, 16), 0);
-		pcibk_guest_release(&f.g, f.d[0]);
+		fix_release(&f, f.d[0]);
 		CHECK_EQ(f.h->irqs_out, 0);
-		CHECK_EQ(pcibk_guest_export(&f.g, f.d[0]), 0);
+		CHECK_EQ(pcibk_guest_export(f.g, f.d[0]), 0);
 	}
 	fix_fini(&f);
 }
@@ -209,7 +209,7 @@ TEST(life_detach_survives_reset_failure)
 	CHECK_EQ(fix_enable(&f, NIC), 0);
 	CHECK_EQ(fix_msix(&f, NIC, 3), 0);
 	sim_fail(f.h, SIM_RESET, 1, -ENOTTY);
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	CHECK(!f.sd[0]->msix_on);
 	CHECK_EQ(f.sd[0]->owner, -1);
 	sim_fail_clear(f.h);
@@ -225,7 +225,7 @@ TEST(life_detach_survives_golden_failure)
 	CHECK_EQ(fix_enable(&f, NIC), 0);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msi, NIC, 0, 0, 0), 0);
 	sim_fail(f.h, SIM_RESTORE_GOLDEN, 1, -ENOMEM);
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	CHECK(!f.sd[0]->msi_on);
 	sim_fail_clear(f.h);
 	fix_fini(&f);
@@ -341,7 +341,7 @@ TEST(intx_helper_removed_at_detach)
 	pcibk_dev_intx_update(d);
 	CHECK(f.sd[0]->helper_on);
 	sim_trace_clear(f.h);
-	pcibk_guest_release(&f.g, d);
+	fix_release(&f, d);
 	CHECK(!f.sd[0]->helper_on);
 	CHECK(!d->isr_on);
 	/* removed before MSI teardown could re-enable INTx */

@@ -145,7 +145,7 @@ TEST(op_dev_not_found_vpci)
 			CHECK_EQ(fix_value(&f), 0x1234);
 		}
 	}
-	CHECK_EQ(f.g.stats.not_found, 12 * ARRAY_SIZE(addr));
+	CHECK_EQ(f.g->stats.not_found, 12 * ARRAY_SIZE(addr));
 	fix_fini(&f);
 }
 
@@ -197,7 +197,7 @@ TEST(op_no_msi_kernel)
 	CHECK_EQ(pcibk_dev_create(&sim_ops_nomsi, sd, &d), 0);
 	f.sd[f.n] = sd;
 	f.d[f.n++] = d;
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	for (c = 2; c <= 5; c++) {
 		CHECK_EQ(fix_op(&f, c, NIC, 0, 0, 7), XEN_PCI_ERR_not_implemented);
 		CHECK_EQ(fix_value(&f), 7);
@@ -290,7 +290,7 @@ static void check_page_diff(struct fix *f, u32 cmd, u32 devfn, s32 off, s32 size
 	memset(f->pg->page + PCIBK_SH_AER, 0x77, 4096 - PCIBK_SH_AER);
 	memcpy(before, f->pg->page, 4096);
 	sim_page_arm(f->pg, false);
-	pcibk_op_handle(&f->g, f->pg->page);
+	pcibk_op_handle(f->g, f->pg->page);
 	sim_page_disarm(f->pg);
 	CHECK_EQ(f->pg->bad_writes, 0);
 	for (i = 0; i < 4096; i++) {
@@ -368,11 +368,11 @@ static void run_pair(u32 cmd, s32 off, s32 size, u32 value, unsigned int nvec)
 	sim_page_req(a.pg, cmd, 0, 0, NIC, off, size, value, 0);
 	sim_page_req(b.pg, cmd, 0, 0, NIC, off, size, value, 0);
 	sim_page_arm(a.pg, false);
-	pcibk_op_handle(&a.g, a.pg->page);
+	pcibk_op_handle(a.g, a.pg->page);
 	sim_page_disarm(a.pg);
 	sim_page_arm(b.pg, true);
 	b.pg->seed = 12345 + cmd;
-	pcibk_op_handle(&b.g, b.pg->page);
+	pcibk_op_handle(b.g, b.pg->page);
 	sim_page_disarm(b.pg);
 	CHECK_EQ(b.pg->double_reads, 0);
 	err_a = sim_page_err(a.pg);

@@ -16,7 +16,7 @@
 static void setup(struct fix *f)
 {
 	fix_init(f, false);
-	f->g.pirq_budget = PCIBK_PIRQ_BUDGET_DEFAULT;
+	f->g->pirq_budget = PCIBK_PIRQ_BUDGET_DEFAULT;
 	f->h->pirq_budget = PCIBK_PIRQ_BUDGET_DEFAULT;
 	fix_add(f, fix_nic(f->h, 3, 0), true);
 	fix_add(f, fix_msi_only(f->h, 4, 0), true);
@@ -54,14 +54,14 @@ TEST(pirq_msix_over_budget_refused_without_host)
 	CHECK(!f.d[0]->irq_enable_failed);	/* refusing is not failing */
 	CHECK_EQ(fix_msix(&f, NIC, 32), 0);
 	CHECK_EQ(f.h->pirqs_out, 32);
-	CHECK_EQ(pcibk_guest_pirqs_held(&f.g), 32);
+	CHECK_EQ(pcibk_guest_pirqs_held(f.g), 32);
 	/* the guest's other device counts against the same budget */
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msi, AHCI, 0, 0, 0),
 		 XEN_PCI_ERR_op_failed);
 	CHECK_EQ(host_enables(&f, 1), 0);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_disable_msix, NIC, 0, 0, 0), 0);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msi, AHCI, 0, 0, 0), 0);
-	CHECK_EQ(pcibk_guest_pirqs_held(&f.g), 1);
+	CHECK_EQ(pcibk_guest_pirqs_held(f.g), 1);
 	CHECK_EQ(fix_msix(&f, NIC, 32), -ENOSPC);
 	CHECK_EQ(fix_msix(&f, NIC, 31), 0);
 	CHECK_EQ(f.h->double_teardowns, 0);
@@ -74,7 +74,7 @@ TEST(pirq_msix_over_table_refused_without_host)
 	struct fix f;
 
 	setup(&f);
-	f.g.pirq_budget = FIX_PIRQ_BUDGET;
+	f.g->pirq_budget = FIX_PIRQ_BUDGET;
 	f.h->pirq_budget = FIX_PIRQ_BUDGET;
 	CHECK_EQ(fix_msix(&f, NIC, 65), -ENOSPC);
 	CHECK_EQ(host_enables(&f, 0), 0);
@@ -122,7 +122,7 @@ TEST(pirq_guest_spent_its_own_pirqs)
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_disable_msix, NIC, 0, 0, 0), 0);
 	CHECK_EQ(fix_msix(&f, NIC, 24), -ENOSPC);
 	CHECK_EQ(f.h->double_teardowns, 1);
-	CHECK_EQ(f.g.pirq_budget, 1);		/* the AHCI's one */
+	CHECK_EQ(f.g->pirq_budget, 1);		/* the AHCI's one */
 	CHECK_EQ(f.h->pirqs_out, 1);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_disable_msix, NIC, 0, 0, 0), 0);
 	CHECK_EQ(fix_msix(&f, NIC, 2), -ENOSPC);
@@ -173,9 +173,9 @@ TEST(pirq_failed_enable_gates_until_disable)
 		 XEN_PCI_ERR_op_failed);
 	sim_fail_clear(f.h);
 	CHECK(f.d[1]->irq_enable_failed);
-	pcibk_guest_release(&f.g, f.d[1]);
+	fix_release(&f, f.d[1]);
 	CHECK(!f.d[1]->irq_enable_failed);
-	CHECK_EQ(pcibk_guest_export(&f.g, f.d[1]), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, f.d[1]), 0);
 	CHECK_EQ(fix_enable(&f, f.d[1]->vaddr.devfn), 0);
 	CHECK_EQ(fix_op(&f, XEN_PCI_OP_enable_msi, f.d[1]->vaddr.devfn, 0, 0, 0), 0);
 	fix_fini(&f);
@@ -230,7 +230,7 @@ TEST(pirq_backoff_enable_device)
 		;
 	CHECK(i < 64);
 	/* detached and given out again: no back-off left */
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	CHECK_EQ(f.d[0]->enable_backoff.fails, 0);
 	fix_fini(&f);
 }

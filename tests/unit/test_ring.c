@@ -7,22 +7,26 @@
 
 struct rig {
 	struct fix f;
-	struct pcibk_ring r;
-	unsigned int kicks, notifies, eoi_normal, eoi_spurious, aer_wakes;
+	struct pcibk_session *s;	/* &f.ss.s, connected to f.pg */
+	unsigned int kicks, notifies, eoi_normal, eoi_spurious;
 	bool active_at_notify;		/* flags bit 0 when notify ran */
 	s32 err_at_notify;
 	int repost;			/* requests to post from notify */
 	bool run_inline;		/* kick runs the worker at once */
-	unsigned int fast_calls;	/* ops->fast offered a request */
-	bool fast_refuse;		/* ops->fast: "the guest lock is held" */
-	unsigned int fast_answered;	/* ops->fast answered it */
+	unsigned int fast_calls;	/* the event handler tried the fast path */
+	bool fast_refuse;		/* another CPU holds the op lock */
 };
 
 static struct rig *cur;
 
+static struct rig *R(void *ctx)
+{
+	return ((struct sim_session *)ctx)->priv;
+}
+
 static void r_notify(void *ctx)
 {
-	struct rig *g = ctx;
+	struct rig *g = R(ctx);
 
 	g->notifies++;
 	g->active_at_notify = pcibk_sh_test_flag(g->f.pg->page, _XEN_PCIF_active);
@@ -37,7 +41,7 @@ static void r_notify(void *ctx)
 
 static void r_eoi(void *ctx, bool spurious)
 {
-	struct rig *g = ctx;
+	struct rig *g = R(ctx);
 
 	if (spurious)
 		g->eoi_spurious++;
@@ -47,66 +51,76 @@ static void r_eoi(void *ctx, bool spurious)
 
 static void r_kick(void *ctx)
 {
-	struct rig *g = ctx;
+	struct rig *g = R(ctx);
 
 	g->kicks++;
-	if (g->run_inline)
-		pcibk_ring_work(&g->r);
+	sim_s_kick(ctx);
+	/* A workqueue runs the worker once its kicker is out of the way. */
+	if (g->run_inline && !g->f.ss.op_held)
+		sim_session_flush(&g->f.ss);
 }
 
-static void r_aer_wake(void *ctx)
+/*
+ * The event handler's tries of the fast path are the fast lock's takers
+ * that do not hold the op lock; fast_refuse makes each find op_busy set,
+ * as when a worker on another CPU holds the op lock.
+ */
+static void r_fast_lock(void *ctx)
 {
-	struct rig *g = ctx;
+	struct rig *g = R(ctx);
 
-	g->aer_wakes++;
-}
-
-static const struct pcibk_ring_ops rops = {
-	.notify = r_notify,
-	.eoi = r_eoi,
-	.kick = r_kick,
-	.aer_wake = r_aer_wake,
-};
-
-/* The glue's fast path: answer under its exclusion, or refuse. */
-static bool r_fast(void *ctx, struct pcibk_ring *r)
-{
-	struct rig *g = ctx;
-
-	bool answered;
-
+	sim_s_fast_lock(ctx);
+	if (g->f.ss.op_held)
+		return;
 	g->fast_calls++;
 	if (g->fast_refuse)
-		return false;
-	/* the event handler's context: no host op may sleep in here */
-	sim_atomic = true;
-	answered = pcibk_ring_try_answer(r);
-	sim_atomic = false;
-	if (answered)
-		g->fast_answered++;
-	return answered;
+		g->s->op_busy = true;
 }
 
-static const struct pcibk_ring_ops rops_fast = {
-	.notify = r_notify,
-	.eoi = r_eoi,
-	.kick = r_kick,
-	.aer_wake = r_aer_wake,
-	.fast = r_fast,
-};
+static void r_fast_unlock(void *ctx)
+{
+	struct rig *g = R(ctx);
 
-static void rig_init_ops(struct rig *g, const struct pcibk_ring_ops *ops)
+	if (!g->f.ss.op_held && g->fast_refuse)
+		g->s->op_busy = false;
+	sim_s_fast_unlock(ctx);
+}
+
+static struct pcibk_host_ops rops, rops_fast;
+
+static void rig_init_ops(struct rig *g, const struct pcibk_host_ops *ops)
 {
 	memset(g, 0, sizeof(*g));
+	rops = sim_ops;
+	rops.notify = r_notify;
+	rops.eoi = r_eoi;
+	rops.kick = r_kick;
+	rops_fast = rops;
+	rops.fast_lock = NULL;
+	rops.fast_unlock = NULL;
+	rops_fast.fast_lock = r_fast_lock;
+	rops_fast.fast_unlock = r_fast_unlock;
+
 	fix_init(&g->f, false);
+	g->s = &g->f.ss.s;
+	g->f.ss.priv = g;
+	g->s->ops = ops;
 	fix_add(&g->f, fix_nic(g->f.h, 3, 0), true);
-	pcibk_ring_init(&g->r, g->f.pg->page, &g->f.g, ops, g);
+	sim_session_publish(&g->f.ss, g->f.pg);
+	CHECK_EQ(pcibk_session_connect(g->s, 8, 9), 0);
 	cur = g;
 }
 
 static void rig_init(struct rig *g)
 {
 	rig_init_ops(g, &rops);
+}
+
+/* The worker, kicked or not. */
+static void rig_work(struct rig *g)
+{
+	g->f.ss.kick_pending = false;
+	pcibk_session_work(g->s);
 }
 
 static void post(struct rig *g, u32 cmd, u32 devfn)
@@ -124,6 +138,8 @@ static void post_cfg(struct rig *g, u32 cmd, u32 devfn, s32 off, s32 size,
 
 static void rig_fini(struct rig *g)
 {
+	CHECK_EQ(pcibk_session_disconnect(g->s), 0);
+	CHECK(!g->f.ss.mapped && !g->f.ss.bound);
 	fix_fini(&g->f);
 }
 
@@ -136,13 +152,13 @@ TEST(ring_spurious_events)
 
 	rig_init(&g);
 	for (i = 0; i < 1000; i++)
-		pcibk_ring_event(&g.r);
+		pcibk_session_event(g.s);
 	CHECK_EQ(g.eoi_spurious, 1000);
 	CHECK_EQ(g.eoi_normal, 0);
 	CHECK_EQ(g.kicks, 0);
 	CHECK_EQ(g.notifies, 0);
 	CHECK_EQ(sim_log_lines, logs);
-	CHECK_EQ(g.r.stats.spurious, 1000);
+	CHECK_EQ(g.s->ring.stats.spurious, 1000);
 	rig_fini(&g);
 }
 
@@ -153,10 +169,10 @@ TEST(ring_one_request)
 
 	rig_init(&g);
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.kicks, 1);
 	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 0);	/* not yet: owed */
-	pcibk_ring_work(&g.r);
+	rig_work(&g);
 	CHECK_EQ(g.notifies, 1);
 	CHECK_EQ(g.eoi_normal, 1);
 	CHECK_EQ(g.eoi_spurious, 0);
@@ -172,8 +188,8 @@ TEST(ring_results_before_clear_notify_after)
 
 	rig_init(&g);
 	post(&g, XEN_PCI_OP_conf_read, 0x08);	/* not found */
-	pcibk_ring_event(&g.r);
-	pcibk_ring_work(&g.r);
+	pcibk_session_event(g.s);
+	rig_work(&g);
 	CHECK(!g.active_at_notify);
 	CHECK_EQ(g.err_at_notify, XEN_PCI_ERR_dev_not_found);
 	rig_fini(&g);
@@ -187,10 +203,10 @@ TEST(ring_request_posted_during_work_not_lost)
 	rig_init(&g);
 	g.repost = 5;
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
-	pcibk_ring_work(&g.r);
+	pcibk_session_event(g.s);
+	rig_work(&g);
 	CHECK_EQ(g.notifies, 6);
-	CHECK_EQ(g.r.stats.ops, 6);
+	CHECK_EQ(g.s->ring.stats.ops, 6);
 	CHECK_EQ(g.kicks, 1);
 	CHECK_EQ(g.eoi_normal, 1);
 	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
@@ -204,14 +220,14 @@ TEST(ring_one_worker_at_a_time)
 
 	rig_init(&g);
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.kicks, 1);
 	/* the frontend signals again before the worker ran */
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.kicks, 1);
 	CHECK_EQ(g.eoi_spurious, 1);
-	pcibk_ring_work(&g.r);
-	CHECK_EQ(g.r.stats.ops, 1);
+	rig_work(&g);
+	CHECK_EQ(g.s->ring.stats.ops, 1);
 	CHECK_EQ(g.eoi_normal, 0);	/* the only owed EOI went out already */
 	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 1);
 	rig_fini(&g);
@@ -228,13 +244,13 @@ TEST(ring_one_eoi_per_event)
 	for (i = 0; i < 5000; i++) {
 		if (i % 3 == 0)
 			post(&g, XEN_PCI_OP_conf_read, (u32)(i % 2) * 8);
-		pcibk_ring_event(&g.r);
+		pcibk_session_event(g.s);
 	}
 	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 5000);
-	CHECK_EQ(g.r.stats.events, 5000);
-	CHECK_EQ(g.r.stats.ops, 1667);
-	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
-	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	CHECK_EQ(g.s->ring.stats.events, 5000);
+	CHECK_EQ(g.s->ring.stats.ops, 1667);
+	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.s->ring.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.s->ring.flags));
 	rig_fini(&g);
 }
 
@@ -247,16 +263,16 @@ TEST(ring_batch_yields)
 	rig_init(&g);
 	g.repost = 1000;
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	while (g.kicks > (unsigned int)runs && runs < 100) {
 		runs++;
-		pcibk_ring_work(&g.r);
+		rig_work(&g);
 	}
-	CHECK_EQ(g.r.stats.ops, 1001);
+	CHECK_EQ(g.s->ring.stats.ops, 1001);
 	CHECK_EQ(runs, 1001 / PCIBK_RING_BATCH + 1);
-	CHECK(g.r.stats.requeues >= 15);
+	CHECK(g.s->ring.stats.requeues >= 15);
 	CHECK_EQ(g.eoi_normal, 1);
-	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.s->ring.flags));
 	rig_fini(&g);
 }
 
@@ -266,16 +282,16 @@ TEST(ring_aer_answer_wakes)
 	struct rig g;
 
 	rig_init(&g);
-	pcibk_set_bit(PCIBK_RING_AER_PENDING, &g.r.flags);
+	pcibk_set_bit(PCIBK_RING_AER_PENDING, &g.s->ring.flags);
 	pcibk_sh_set_flag(g.f.pg->page, _XEN_PCIB_active);
-	pcibk_ring_event(&g.r);		/* still pending: spurious */
-	CHECK_EQ(g.aer_wakes, 0);
+	pcibk_session_event(g.s);		/* still pending: spurious */
+	CHECK_EQ(g.f.ss.wakes, 0);
 	CHECK_EQ(g.eoi_spurious, 1);
 	pcibk_sh_clear_flag(g.f.pg->page, _XEN_PCIB_active);
-	pcibk_ring_event(&g.r);
-	CHECK_EQ(g.aer_wakes, 1);
+	pcibk_session_event(g.s);
+	CHECK_EQ(g.f.ss.wakes, 1);
 	CHECK_EQ(g.eoi_spurious, 1);
-	CHECK(pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
+	CHECK(pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.s->ring.flags));
 	rig_fini(&g);
 }
 
@@ -287,17 +303,17 @@ TEST(ring_double_event_logged_once)
 
 	rig_init(&g);
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
+	pcibk_session_event(g.s);
 	CHECK_EQ(sim_log_lines, logs + 1);
-	CHECK_EQ(g.r.stats.double_events, 1);
-	pcibk_ring_work(&g.r);
-	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.r.flags);
-	pcibk_ring_event(&g.r);
-	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.r.flags);
-	pcibk_ring_event(&g.r);
+	CHECK_EQ(g.s->ring.stats.double_events, 1);
+	rig_work(&g);
+	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.s->ring.flags);
+	pcibk_session_event(g.s);
+	pcibk_set_bit(PCIBK_RING_EOI_OWED, &g.s->ring.flags);
+	pcibk_session_event(g.s);
 	CHECK_EQ(sim_log_lines, logs + 1);	/* once, never more */
-	CHECK_EQ(g.r.stats.double_events, 3);
+	CHECK_EQ(g.s->ring.stats.double_events, 3);
 	rig_fini(&g);
 }
 
@@ -309,8 +325,8 @@ TEST(ring_worker_keeps_other_flag_bits)
 	rig_init(&g);
 	pcibk_sh_set_flag(g.f.pg->page, _XEN_PCIB_AERHANDLER);
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
-	pcibk_ring_work(&g.r);
+	pcibk_session_event(g.s);
+	rig_work(&g);
 	CHECK(pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIB_AERHANDLER));
 	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
 	rig_fini(&g);
@@ -324,7 +340,7 @@ TEST(ring_fast_conf_read_in_event)
 	rig_init_ops(&g, &rops_fast);
 	post(&g, XEN_PCI_OP_conf_read, 0);
 	sim_page_arm(g.f.pg, false);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	sim_page_disarm(g.f.pg);
 	CHECK_EQ(g.f.pg->double_reads, 0);
 	CHECK_EQ(g.f.pg->bad_writes, 0);
@@ -336,12 +352,12 @@ TEST(ring_fast_conf_read_in_event)
 	CHECK_EQ(sim_page_value(g.f.pg), 0x10d38086);
 	CHECK_EQ(g.eoi_normal, 1);
 	CHECK_EQ(g.eoi_spurious, 0);
-	CHECK_EQ(g.r.stats.fast, 1);
-	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
-	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.r.flags));
+	CHECK_EQ(g.s->ring.stats.fast, 1);
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.s->ring.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_EOI_OWED, &g.s->ring.flags));
 	/* the scan of absent devfns takes the same path: -1 (B7) */
 	post(&g, XEN_PCI_OP_conf_read, 0x10);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(sim_page_err(g.f.pg), XEN_PCI_ERR_dev_not_found);
 	CHECK_EQ(g.kicks, 0);
 	CHECK_EQ(g.eoi_normal, 2);
@@ -360,27 +376,27 @@ TEST(ring_fast_refused_worker_single_fetch)
 	g.fast_refuse = true;
 	post(&g, XEN_PCI_OP_conf_read, 0);
 	sim_page_arm(g.f.pg, true);	/* a second read would see garbage */
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.fast_calls, 1);
 	CHECK_EQ(g.kicks, 1);
 	CHECK_EQ(g.notifies, 0);
 	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 0);
-	pcibk_ring_work(&g.r);
+	rig_work(&g);
 	sim_page_disarm(g.f.pg);
 	CHECK_EQ(g.f.pg->double_reads, 0);
 	CHECK_EQ(g.err_at_notify, 0);
 	CHECK_EQ(sim_page_value(g.f.pg), 0x10d38086);
 	CHECK_EQ(g.notifies, 1);
 	CHECK_EQ(g.eoi_normal, 1);
-	CHECK_EQ(g.r.stats.fast, 0);
+	CHECK_EQ(g.s->ring.stats.fast, 0);
 	/* the next request is fetched by the worker itself */
 	g.fast_refuse = false;
 	post(&g, XEN_PCI_OP_enable_msi, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.fast_calls, 1);	/* not offered: it may sleep */
 	CHECK_EQ(g.kicks, 2);
 	sim_page_arm(g.f.pg, false);
-	pcibk_ring_work(&g.r);
+	rig_work(&g);
 	sim_page_disarm(g.f.pg);
 	CHECK_EQ(g.f.pg->double_reads, 0);
 	CHECK_EQ(g.notifies, 2);
@@ -404,26 +420,26 @@ TEST(ring_fast_fetched_request_answered_as_fetched)
 	g.fast_refuse = true;
 	post_cfg(&g, XEN_PCI_OP_conf_read, 0, 0, 4, 0);
 	sim_page_arm(g.f.pg, false);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.kicks, 1);
-	CHECK(pcibk_test_bit(PCIBK_RING_FETCHED, &g.r.flags));
+	CHECK(pcibk_test_bit(PCIBK_RING_FETCHED, &g.s->ring.flags));
 	/* the guest reuses the slot: a read of a devfn nobody has */
-	not_found = g.f.g.stats.not_found;
+	not_found = g.f.g->stats.not_found;
 	post_cfg(&g, XEN_PCI_OP_conf_read, 0x08, 0, 4, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(g.kicks, 1);
 	CHECK_EQ(g.fast_calls, 1);
-	pcibk_ring_work(&g.r);
+	rig_work(&g);
 	sim_page_disarm(g.f.pg);
 	CHECK_EQ(g.f.pg->double_reads, 0);
 	CHECK_EQ(g.notifies, 1);
 	CHECK_EQ(g.err_at_notify, 0);
 	CHECK_EQ(sim_page_value(g.f.pg), 0x10d38086);
-	CHECK_EQ(g.f.g.stats.not_found, not_found);
+	CHECK_EQ(g.f.g->stats.not_found, not_found);
 	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
-	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.s->ring.flags));
 	/* two events, the second while the first's EOI was owed: one EOI */
-	CHECK_EQ(g.r.stats.double_events, 1);
+	CHECK_EQ(g.s->ring.stats.double_events, 1);
 	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 1);
 	rig_fini(&g);
 }
@@ -436,16 +452,16 @@ TEST(ring_fast_next_request_to_worker)
 	rig_init_ops(&g, &rops_fast);
 	g.repost = 1;
 	post(&g, XEN_PCI_OP_conf_read, 0);
-	pcibk_ring_event(&g.r);
-	CHECK_EQ(g.r.stats.fast, 1);
+	pcibk_session_event(g.s);
+	CHECK_EQ(g.s->ring.stats.fast, 1);
 	CHECK_EQ(g.kicks, 1);
 	CHECK_EQ(g.eoi_normal + g.eoi_spurious, 0);	/* owed to the worker */
-	CHECK(pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
-	pcibk_ring_work(&g.r);
+	CHECK(pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.s->ring.flags));
+	rig_work(&g);
 	CHECK_EQ(g.notifies, 2);
 	CHECK_EQ(g.eoi_normal, 1);
 	CHECK(!pcibk_sh_test_flag(g.f.pg->page, _XEN_PCIF_active));
-	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.r.flags));
+	CHECK(!pcibk_test_bit(PCIBK_RING_INFLIGHT, &g.s->ring.flags));
 	rig_fini(&g);
 }
 
@@ -462,39 +478,39 @@ TEST(ring_fast_bar_sizing_in_event)
 	rig_init_ops(&g, &rops_fast);
 	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x10, 4, 0xffffffff);
 	sim_page_arm(g.f.pg, false);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	sim_page_disarm(g.f.pg);
 	CHECK_EQ(g.f.pg->double_reads, 0);
 	CHECK_EQ(g.f.pg->bad_writes, 0);
-	CHECK_EQ(g.fast_answered, 1);
+	CHECK_EQ(g.s->ring.stats.fast, 1);
 	CHECK_EQ(g.kicks, 0);
 	CHECK_EQ(g.notifies, 1);
 	CHECK_EQ(g.err_at_notify, 0);
 	CHECK_EQ(g.eoi_normal, 1);
 	post_cfg(&g, XEN_PCI_OP_conf_read, 0, 0x10, 4, 0);
-	pcibk_ring_event(&g.r);
-	CHECK_EQ(g.fast_answered, 2);
+	pcibk_session_event(g.s);
+	CHECK_EQ(g.s->ring.stats.fast, 2);
 	CHECK_EQ(sim_page_err(g.f.pg), 0);
 	CHECK_EQ(sim_page_value(g.f.pg), 0xfffe0000);	/* 128 KiB, memory */
 	/* back to the host's address, still in the event */
 	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x10, 4, 0xfebc0000);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	post_cfg(&g, XEN_PCI_OP_conf_read, 0, 0x10, 4, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(sim_page_value(g.f.pg), 0xfebc0000);
 	/* latency timer: a plain hardware write */
 	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x0d, 1, 0x40);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	/* a write to an absent devfn: -1 without a hook */
 	post_cfg(&g, XEN_PCI_OP_conf_write, 0x10, 0x10, 4, 0xffffffff);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(sim_page_err(g.f.pg), XEN_PCI_ERR_dev_not_found);
 	/* a misaligned write: refused, -2, in the event */
 	post_cfg(&g, XEN_PCI_OP_conf_write, 0, 0x11, 4, 0);
-	pcibk_ring_event(&g.r);
+	pcibk_session_event(g.s);
 	CHECK_EQ(sim_page_err(g.f.pg), XEN_PCI_ERR_invalid_offset);
-	CHECK_EQ(g.fast_answered, 7);
-	CHECK_EQ(g.r.stats.fast, 7);
+	CHECK_EQ(g.s->ring.stats.fast, 7);
+	CHECK_EQ(g.s->ring.stats.fast, 7);
 	CHECK_EQ(g.kicks, 0);
 	CHECK_EQ(g.eoi_normal, 7);
 	CHECK_EQ(sim_sleeps_in_atomic, sleeps);
@@ -523,7 +539,7 @@ TEST(ring_fast_sleeping_write_to_worker)
 	struct rig g;
 
 	rig_init_ops(&g, &rops_fast);
-	d = pcibk_topo_find(&g.f.g.topo, 0, 0, 0);
+	d = pcibk_topo_find(&g.f.g->topo, 0, 0, 0);
 	CHECK(d != NULL);
 	CHECK(d->pm_cap != 0);
 	w[3].off = d->pm_cap + 4;
@@ -533,13 +549,13 @@ TEST(ring_fast_sleeping_write_to_worker)
 		post_cfg(&g, XEN_PCI_OP_conf_write, 0, w[i].off, w[i].size,
 			 w[i].val);
 		sim_page_arm(g.f.pg, true);	/* a second read sees garbage */
-		pcibk_ring_event(&g.r);
+		pcibk_session_event(g.s);
 		CHECK_EQ(g.fast_calls, i + 1);
-		CHECK_EQ(g.fast_answered, 0);
+		CHECK_EQ(g.s->ring.stats.fast, 0);
 		CHECK_EQ(g.kicks, i + 1);
 		CHECK_EQ(g.notifies, i);	/* nothing answered yet */
 		CHECK_EQ(g.f.h->devs[0]->enable_cnt, calls);	/* nothing done */
-		pcibk_ring_work(&g.r);
+		rig_work(&g);
 		sim_page_disarm(g.f.pg);
 		CHECK_EQ(g.f.pg->double_reads, 0);
 		CHECK_EQ(g.notifies, i + 1);
@@ -551,7 +567,7 @@ TEST(ring_fast_sleeping_write_to_worker)
 		if (i == 1)
 			CHECK_EQ(g.f.h->devs[0]->disable_device_calls, 1);
 	}
-	CHECK_EQ(g.r.stats.fast, 0);
+	CHECK_EQ(g.s->ring.stats.fast, 0);
 	CHECK_EQ(sim_sleeps_in_atomic, sleeps);
 	rig_fini(&g);
 }
@@ -567,31 +583,31 @@ TEST(op_atomic_classes)
 	memset(&q, 0, sizeof(q));
 	q.size = 4;
 	q.cmd = XEN_PCI_OP_conf_read;
-	CHECK(pcibk_op_atomic(&f.g, &q));
+	CHECK(pcibk_op_atomic(f.g, &q));
 	q.cmd = XEN_PCI_OP_conf_write;
 	q.offset = 0x10;
-	CHECK(pcibk_op_atomic(&f.g, &q));
+	CHECK(pcibk_op_atomic(f.g, &q));
 	q.offset = 0x04;
-	CHECK(!pcibk_op_atomic(&f.g, &q));
+	CHECK(!pcibk_op_atomic(f.g, &q));
 	q.offset = 0x00;		/* ids: read-only fields, dropped */
-	CHECK(pcibk_op_atomic(&f.g, &q));
+	CHECK(pcibk_op_atomic(f.g, &q));
 	q.size = 3;			/* refused before any hook */
 	q.offset = 0x04;
-	CHECK(pcibk_op_atomic(&f.g, &q));
+	CHECK(pcibk_op_atomic(f.g, &q));
 	q.size = 2;
 	q.offset = 4096;
-	CHECK(pcibk_op_atomic(&f.g, &q));
+	CHECK(pcibk_op_atomic(f.g, &q));
 	q.offset = 0x04;
 	q.devfn = 8;			/* absent: -1 */
-	CHECK(pcibk_op_atomic(&f.g, &q));
+	CHECK(pcibk_op_atomic(f.g, &q));
 	q.devfn = 0;
 	q.cmd = XEN_PCI_OP_enable_msi;
-	CHECK(!pcibk_op_atomic(&f.g, &q));
+	CHECK(!pcibk_op_atomic(f.g, &q));
 	q.cmd = XEN_PCI_OP_enable_msix;
-	CHECK(!pcibk_op_atomic(&f.g, &q));
+	CHECK(!pcibk_op_atomic(f.g, &q));
 	q.cmd = XEN_PCI_OP_aer_detected;
-	CHECK(!pcibk_op_atomic(&f.g, &q));
+	CHECK(!pcibk_op_atomic(f.g, &q));
 	q.cmd = 0x1234;
-	CHECK(!pcibk_op_atomic(&f.g, &q));
+	CHECK(!pcibk_op_atomic(f.g, &q));
 	fix_fini(&f);
 }

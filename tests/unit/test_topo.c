@@ -38,10 +38,10 @@ TEST(topo_vpci_example_grouping)
 	vaddr_is(a, "0000:00:00.01");
 	vaddr_is(b, "0000:00:00.00");
 	vaddr_is(c, "0000:00:01.00");
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x01) == a);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x00) == b);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x08) == c);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x09) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x01) == a);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x00) == b);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x08) == c);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x09) == NULL);
 	fix_fini(&f);
 }
 
@@ -54,8 +54,8 @@ TEST(topo_vpci_function_kept_no_fn0)
 	fix_init(&f, false);
 	a = fix_add(&f, plain(f.h, 7, 0x13, 0x020000), true);	/* 07:02.3 */
 	vaddr_is(a, "0000:00:00.03");
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x00) == NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x03) == a);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x00) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x03) == a);
 	fix_fini(&f);
 }
 
@@ -68,8 +68,8 @@ TEST(topo_vpci_libxl_order_7_to_0)
 	for (fn = 7; fn >= 0; fn--)
 		fix_add(&f, plain(f.h, 3, (u8)fn, 0x020000), true);
 	for (fn = 0; fn < 8; fn++)
-		CHECK(pcibk_topo_find(&f.g.topo, 0, 0, (u32)fn) == f.d[7 - fn]);
-	CHECK_EQ(f.g.topo.count, 8);
+		CHECK(pcibk_topo_find(&f.g->topo, 0, 0, (u32)fn) == f.d[7 - fn]);
+	CHECK_EQ(f.g->topo.count, 8);
 	fix_fini(&f);
 }
 
@@ -150,13 +150,13 @@ TEST(topo_vpci_33rd_slot_enomem)
 	for (i = 0; i < 32; i++)
 		fix_add(&f, plain(f.h, (u8)(i + 1), 0, 0x020000), true);
 	d = fix_add(&f, plain(f.h, 0x40, 0, 0x020000), false);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), -ENOMEM);
+	CHECK_EQ(pcibk_guest_export(f.g, d), -ENOMEM);
 	CHECK(d->guest == NULL);
 	CHECK_EQ(f.sd[32]->owner, -1);
-	CHECK_EQ(f.g.topo.count, 32);
+	CHECK_EQ(f.g->topo.count, 32);
 	/* a function of an occupied host slot still fits */
 	d = fix_add(&f, plain(f.h, 1, 1, 0x020000), false);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	vaddr_is(d, "0000:00:00.01");
 	fix_fini(&f);
 }
@@ -168,11 +168,11 @@ TEST(topo_vpci_bridge_refused_efault)
 
 	fix_init(&f, false);
 	d = fix_add(&f, plain(f.h, 0, 0x08, 0x060400), false);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), -EFAULT);
+	CHECK_EQ(pcibk_guest_export(f.g, d), -EFAULT);
 	CHECK(d->guest == NULL);
 	CHECK_EQ(f.sd[0]->owner, -1);
 	d = fix_add(&f, plain(f.h, 0, 0x10, 0x060000), false);	/* host bridge */
-	CHECK_EQ(pcibk_guest_export(&f.g, d), -EFAULT);
+	CHECK_EQ(pcibk_guest_export(f.g, d), -EFAULT);
 	fix_fini(&f);
 }
 
@@ -184,8 +184,8 @@ TEST(topo_vpci_slot_reused_after_release)
 	fix_init(&f, false);
 	a = fix_add(&f, plain(f.h, 3, 0, 0x020000), true);
 	b = fix_add(&f, plain(f.h, 4, 0, 0x020000), true);
-	pcibk_guest_release(&f.g, a);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0) == NULL);
+	fix_release(&f, a);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0) == NULL);
 	c = fix_add(&f, plain(f.h, 5, 0, 0x020000), true);
 	vaddr_is(b, "0000:00:01.00");
 	vaddr_is(c, "0000:00:00.00");
@@ -201,7 +201,7 @@ TEST(topo_vpci_group_after_first_left)
 	fix_init(&f, false);
 	a = fix_add(&f, plain(f.h, 3, 0, 0x020000), true);
 	b = fix_add(&f, plain(f.h, 3, 1, 0x020000), true);
-	pcibk_guest_release(&f.g, a);
+	fix_release(&f, a);
 	c = fix_add(&f, plain(f.h, 3, 2, 0x020000), true);
 	vaddr_is(b, "0000:00:00.01");
 	vaddr_is(c, "0000:00:00.02");
@@ -214,12 +214,12 @@ TEST(topo_vpci_roots_single)
 	struct pcibk_root r[4];
 
 	fix_init(&f, false);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 4), 1);	/* even when empty */
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 4), 1);	/* even when empty */
 	CHECK_EQ(r[0].domain, 0);
 	CHECK_EQ(r[0].bus, 0);
 	fix_add(&f, plain(f.h, 3, 0, 0x020000), true);
 	fix_add(&f, plain(f.h, 9, 0, 0x020000), true);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 4), 1);
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 4), 1);
 	fix_fini(&f);
 }
 
@@ -245,11 +245,11 @@ TEST(topo_vpci_lookup_exact)
 	fix_init(&f, false);
 	fix_add(&f, plain(f.h, 3, 0, 0x020000), true);
 	fix_add(&f, plain(f.h, 4, 0, 0x020000), true);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x08) != NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x108) == NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0x10000, 0, 0x08) == NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0x100, 0x08) == NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 3, 0x00) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x08) != NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x108) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0x10000, 0, 0x08) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0x100, 0x08) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 3, 0x00) == NULL);
 	fix_fini(&f);
 }
 
@@ -265,11 +265,11 @@ TEST(topo_pt_identity)
 	b = fix_add(&f, plain(f.h, 5, 0x10, 0x020000), true);
 	vaddr_is(a, "0000:03:00.01");
 	vaddr_is(b, "0000:05:02.00");
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 3, 0x01) == a);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 5, 0x10) == b);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0x00) == NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 3, 0x101) == NULL);
-	CHECK(pcibk_topo_find(&f.g.topo, 0x10000, 3, 0x01) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 3, 0x01) == a);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 5, 0x10) == b);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0x00) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 3, 0x101) == NULL);
+	CHECK(pcibk_topo_find(&f.g->topo, 0x10000, 3, 0x01) == NULL);
 	fix_fini(&f);
 }
 
@@ -280,7 +280,7 @@ TEST(topo_pt_bridges_allowed)
 
 	fix_init(&f, true);
 	d = fix_add(&f, plain(f.h, 0, 0x08, 0x060400), false);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	fix_fini(&f);
 }
 
@@ -293,7 +293,7 @@ TEST(topo_pt_roots_dedup)
 	fix_add(&f, plain(f.h, 3, 0, 0x020000), true);
 	fix_add(&f, plain(f.h, 3, 1, 0x020000), true);
 	fix_add(&f, plain(f.h, 5, 0, 0x020000), true);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 8), 2);
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 8), 2);
 	CHECK_EQ(r[0].bus, 3);
 	CHECK_EQ(r[1].bus, 5);
 	fix_fini(&f);
@@ -315,11 +315,11 @@ TEST(topo_pt_roots_skip_exported_parent)
 	grandbr->parent = br;
 	grand->parent = grandbr;
 	fix_add(&f, child, true);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 8), 1);
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 8), 1);
 	CHECK_EQ(r[0].bus, 4);
 	fix_add(&f, br, true);
 	fix_add(&f, grand, true);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 8), 1);
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 8), 1);
 	CHECK_EQ(r[0].bus, 0);
 	fix_fini(&f);
 }
@@ -333,8 +333,8 @@ TEST(topo_pt_roots_max_respected)
 	fix_init(&f, true);
 	for (i = 1; i <= 5; i++)
 		fix_add(&f, plain(f.h, (u8)i, 0, 0x020000), true);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 2), 2);
-	CHECK_EQ(pcibk_topo_roots(&f.g.topo, r, 0), 0);
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 2), 2);
+	CHECK_EQ(pcibk_topo_roots(&f.g->topo, r, 0), 0);
 	fix_fini(&f);
 }
 
@@ -348,7 +348,7 @@ TEST(export_registers_owner_before_ops)
 	fix_init(&f, false);
 	d = fix_add(&f, fix_nic(f.h, 3, 0), true);
 	CHECK_EQ(f.sd[0]->owner, 5);
-	CHECK(d->guest == &f.g);
+	CHECK(d->guest == f.g);
 	fix_fini(&f);
 }
 
@@ -358,12 +358,12 @@ TEST(export_twice_refused_einval)
 	struct pcibk_dev *d;
 
 	fix_init(&f, false);
-	pcibk_guest_init(&g2.g, 9, false);
+	fix_session(&g2, 9, false);
 	d = fix_add(&f, fix_nic(f.h, 3, 0), true);
-	CHECK_EQ(pcibk_guest_export(&g2.g, d), -EINVAL);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), -EINVAL);
+	CHECK_EQ(pcibk_guest_export(g2.g, d), -EINVAL);
+	CHECK_EQ(pcibk_guest_export(f.g, d), -EINVAL);
 	CHECK_EQ(f.sd[0]->owner, 5);
-	CHECK_EQ(g2.g.topo.count, 0);
+	CHECK_EQ(g2.g->topo.count, 0);
 	fix_fini(&f);
 }
 
@@ -375,12 +375,12 @@ TEST(export_owner_failure_unwinds)
 	fix_init(&f, false);
 	d = fix_add(&f, fix_nic(f.h, 3, 0), false);
 	sim_fail(f.h, SIM_REGISTER_OWNER, 1, -ENOMEM);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), -ENOMEM);
+	CHECK_EQ(pcibk_guest_export(f.g, d), -ENOMEM);
 	CHECK(d->guest == NULL);
-	CHECK_EQ(f.g.topo.count, 0);
-	CHECK(pcibk_topo_find(&f.g.topo, 0, 0, 0) == NULL);
+	CHECK_EQ(f.g->topo.count, 0);
+	CHECK(pcibk_topo_find(&f.g->topo, 0, 0, 0) == NULL);
 	sim_fail_clear(f.h);
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	fix_fini(&f);
 }
 
@@ -392,7 +392,7 @@ TEST(export_steals_owner)
 	fix_init(&f, false);
 	d = fix_add(&f, fix_nic(f.h, 3, 0), false);
 	f.sd[0]->owner = 7;	/* left behind by someone else */
-	CHECK_EQ(pcibk_guest_export(&f.g, d), 0);
+	CHECK_EQ(pcibk_guest_export(f.g, d), 0);
 	CHECK_EQ(f.sd[0]->owner, 5);
 	CHECK_EQ(f.sd[0]->owner_steals, 1);
 	fix_fini(&f);
@@ -407,7 +407,7 @@ TEST(release_then_ops_not_found)
 	fix_init(&f, false);
 	fix_add(&f, fix_nic(f.h, 3, 0), true);
 	fix_add(&f, fix_msi_only(f.h, 4, 0), true);
-	pcibk_guest_release(&f.g, f.d[0]);
+	fix_release(&f, f.d[0]);
 	CHECK_EQ(fix_read(&f, 0x00, 0, 4, &v), XEN_PCI_ERR_dev_not_found);
 	CHECK_EQ(fix_read(&f, 0x08, 0, 4, &v), 0);
 	CHECK_EQ(f.sd[0]->owner, -1);
@@ -420,10 +420,10 @@ TEST(release_of_foreign_device_ignored)
 	struct pcibk_dev *d;
 
 	fix_init(&f, false);
-	pcibk_guest_init(&g2.g, 9, false);
+	fix_session(&g2, 9, false);
 	d = fix_add(&f, fix_nic(f.h, 3, 0), true);
-	pcibk_guest_release(&g2.g, d);
-	CHECK(d->guest == &f.g);
+	fix_release(&g2, d);
+	CHECK(d->guest == f.g);
 	CHECK_EQ(f.sd[0]->resets, 0);
 	fix_fini(&f);
 }

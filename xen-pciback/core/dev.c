@@ -252,3 +252,16 @@ void pcibk_dev_detach(struct pcibk_dev *d)
 	d->ops->unregister_owner(d->hdev);
 	d->guest = NULL;
 }
+
+int pcibk_dev_reset_idle(struct pcibk_dev *d, bool strict)
+{
+	int rc = d->ops->reset(d->hdev);
+
+	/* The host already logged why. */
+	if (rc && rc != -ENOTTY && strict)
+		return -EIO;
+	d->ops->restore_golden(d->hdev);
+	pcibk_dev_quiesce(d);
+	pcibk_cfg_reset(d);
+	return rc && rc != -ENOTTY ? -EIO : rc;
+}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The pcibk authors. */
 /*
- * One guest's view: export (§8.4), release and teardown (§11.3).
+ * One guest's view: its topology and its export (§8.4); release and
+ * teardown (§11.3) are the session's (session.c).
  */
 #include <pcibk/core.h>
 
@@ -38,18 +39,4 @@ int pcibk_guest_export(struct pcibk_guest *g, struct pcibk_dev *d)
 		return rc;
 	}
 	return 0;
-}
-
-void pcibk_guest_release(struct pcibk_guest *g, struct pcibk_dev *d)
-{
-	if (d->guest != g)
-		return;
-	pcibk_topo_del(&g->topo, d);
-	pcibk_dev_detach(d);
-}
-
-void pcibk_guest_teardown(struct pcibk_guest *g)
-{
-	while (g->topo.list)
-		pcibk_guest_release(g, g->topo.list);
 }

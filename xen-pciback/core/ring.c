@@ -2,23 +2,17 @@
 /* Copyright (C) 2026 The pcibk authors. */
 /*
  * The shared-page state machine (PROTOCOL.md §3.2 B2-B12): who runs a
- * request, when the frontend is notified, and exactly one EOI per event.
+ * request, when the frontend is notified, and exactly one EOI per event;
+ * and the op exclusion between the event handler and the op lock's
+ * holders (core.h, "one guest's session").
  */
-#include <pcibk/core.h>
+#include "internal.h"
 
-void pcibk_ring_init(struct pcibk_ring *r, void *sh, struct pcibk_guest *g,
-		     const struct pcibk_ring_ops *ops, void *ctx)
+/* B10-B11 for the request in guest->req. */
+static void ring_answer(struct pcibk_session *s)
 {
-	memset(r, 0, sizeof(*r));
-	r->sh = sh;
-	r->guest = g;
-	r->ops = ops;
-	r->ctx = ctx;
-}
-
-static void ring_answer(struct pcibk_ring *r)
-{
-	struct pcibk_guest *g = r->guest;
+	struct pcibk_ring *r = &s->ring;
+	struct pcibk_guest *g = &s->guest;
 
 	pcibk_op_run(g, r->sh, &g->req, &g->rep);
 	pcibk_op_reply(r->sh, &g->rep);
@@ -26,18 +20,10 @@ static void ring_answer(struct pcibk_ring *r)
 	/* B10: the answer is visible before the bit clears. */
 	pcibk_wmb();
 	pcibk_sh_clear_flag(r->sh, _XEN_PCIF_active);
-	r->ops->notify(r->ctx);
+	s->ops->notify(s->ctx);
 	pcibk_mb();
 	pcibk_clear_bit(PCIBK_RING_INFLIGHT, &r->flags);
 	pcibk_mb();
-}
-
-bool pcibk_ring_try_answer(struct pcibk_ring *r)
-{
-	if (!pcibk_op_atomic(r->guest, &r->guest->req))
-		return false;
-	ring_answer(r);
-	return true;
 }
 
 /* B11: a request posted meanwhile; true if this caller now owns it. */
@@ -48,48 +34,126 @@ static bool ring_claim_next(struct pcibk_ring *r)
 }
 
 /* B12: exactly one EOI per event, once the work is done. */
-static void ring_eoi_owed(struct pcibk_ring *r)
+void pcibk_ring_eoi_owed(struct pcibk_session *s)
 {
+	struct pcibk_ring *r = &s->ring;
+
 	if (pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
 		r->stats.eoi++;
-		r->ops->eoi(r->ctx, false);
+		s->ops->eoi(s->ctx, false);
 	}
+}
+
+void pcibk_session_lock(struct pcibk_session *s)
+{
+	s->ops->op_lock(s->ctx);
+	if (s->ops->fast_lock) {
+		s->ops->fast_lock(s->ctx);
+		s->op_busy = true;
+		s->ops->fast_unlock(s->ctx);
+	}
+}
+
+void pcibk_session_unlock(struct pcibk_session *s)
+{
+	if (s->ops->fast_lock) {
+		s->ops->fast_lock(s->ctx);
+		s->op_busy = false;
+		s->ops->fast_unlock(s->ctx);
+	}
+	s->ops->op_unlock(s->ctx);
+}
+
+bool pcibk_session_lock_bounded(struct pcibk_session *s)
+{
+	u64 end = s->ops->now_ms(s->ctx) + PCIBK_OP_LOCK_WAIT_MS;
+
+	pcibk_write_once(s->stopping, true);
+	while (!s->ops->op_trylock(s->ctx)) {
+		if (pcibk_read_once(s->wedged) ||
+		    s->ops->now_ms(s->ctx) > end) {
+			if (!pcibk_read_once(s->wedged))
+				pcibk_err("dom%u: a request has held the guest's lock for %u s: leaving this backend as it is\n",
+					  s->guest.domid,
+					  PCIBK_OP_LOCK_WAIT_MS / 1000);
+			pcibk_write_once(s->wedged, true);
+			return false;
+		}
+		s->ops->sleep_ms(s->ctx, PCIBK_OP_LOCK_POLL_MS);
+	}
+	if (s->ops->fast_lock) {
+		s->ops->fast_lock(s->ctx);
+		s->op_busy = true;
+		s->ops->fast_unlock(s->ctx);
+	}
+	return true;
+}
+
+/* The worker may have skipped a kick while a bounded lock waited. */
+void pcibk_session_unlock_resume(struct pcibk_session *s)
+{
+	bool ready = s->ring_ready;
+
+	pcibk_write_once(s->stopping, false);
+	pcibk_session_unlock(s);
+	if (ready)
+		s->ops->kick(s->ctx);
+}
+
+/*
+ * The fast path of B3, in the event handler: a config read, or a write
+ * that reaches no field with a sleeping hook (pcibk_op_atomic()), is
+ * answered here under the fast lock when no op lock holder is inside,
+ * without the wake-up of a worker, which costs more than the access.
+ */
+static bool ring_try_fast(struct pcibk_session *s)
+{
+	bool answered = false;
+
+	s->ops->fast_lock(s->ctx);
+	if (!s->op_busy && s->ring_ready &&
+	    pcibk_op_atomic(&s->guest, &s->guest.req)) {
+		ring_answer(s);
+		answered = true;
+	}
+	s->ops->fast_unlock(s->ctx);
+	return answered;
 }
 
 /*
  * B3 with a fast path: this event handler owns the slot. The request is
- * fetched once (B6) into the guest's private copy; a config access is
- * offered to ops->fast, which answers it here, without the wake-up of a
- * worker, when the glue can exclude whatever its guest lock excludes and
- * the access cannot sleep (pcibk_ring_try_answer(): reads, and writes
- * that reach no field with a sleeping hook, such as BAR sizing). Anything
- * else, or a refusal, goes to the worker, which uses the same private
- * copy (PCIBK_RING_FETCHED) and reads nothing of the request again.
+ * fetched once (B6) into the guest's private copy; a config access may
+ * be answered here. Anything else, or a refusal, goes to the worker,
+ * which uses the same private copy (PCIBK_RING_FETCHED) and reads nothing
+ * of the request again.
  */
-static void ring_event_fast(struct pcibk_ring *r)
+static void ring_event_fast(struct pcibk_session *s)
 {
-	struct pcibk_guest *g = r->guest;
+	struct pcibk_ring *r = &s->ring;
+	struct pcibk_guest *g = &s->guest;
 	bool cfg;
 
 	pcibk_op_fetch(r->sh, &g->req);
 	cfg = g->req.cmd == XEN_PCI_OP_conf_read ||
 	      g->req.cmd == XEN_PCI_OP_conf_write;
-	if (!cfg || !r->ops->fast(r->ctx, r)) {
+	if (!cfg || !ring_try_fast(s)) {
 		pcibk_set_bit(PCIBK_RING_FETCHED, &r->flags);
-		r->ops->kick(r->ctx);
+		s->ops->kick(s->ctx);
 		return;
 	}
 	r->stats.fast++;
 	/* B11: one request answered here; a next one goes to the worker. */
 	if (ring_claim_next(r)) {
-		r->ops->kick(r->ctx);
+		s->ops->kick(s->ctx);
 		return;
 	}
-	ring_eoi_owed(r);
+	pcibk_ring_eoi_owed(s);
 }
 
-void pcibk_ring_event(struct pcibk_ring *r)
+void pcibk_session_event(struct pcibk_session *s)
 {
+	struct pcibk_ring *r = &s->ring;
+
 	r->stats.events++;
 	/*
 	 * Late EOI keeps the channel masked until we EOI, so a second event
@@ -100,41 +164,46 @@ void pcibk_ring_event(struct pcibk_ring *r)
 		r->stats.double_events++;
 		if (!pcibk_test_and_set_bit(PCIBK_RING_DOUBLE_LOGGED, &r->flags))
 			pcibk_warn("dom%u: event while an EOI is pending\n",
-				   r->guest->domid);
+				   s->guest.domid);
 	}
 
 	/* B3: a request, and nobody serving this frontend yet. */
 	if (pcibk_sh_test_flag(r->sh, _XEN_PCIF_active) &&
 	    !pcibk_test_and_set_bit(PCIBK_RING_INFLIGHT, &r->flags)) {
-		if (r->ops->fast)
-			ring_event_fast(r);
+		if (s->ops->fast_lock)
+			ring_event_fast(s);
 		else
-			r->ops->kick(r->ctx);
+			s->ops->kick(s->ctx);
 		return;
 	}
 	/* B4: the frontend answered our AER request. */
 	if (!pcibk_sh_test_flag(r->sh, _XEN_PCIB_active) &&
 	    pcibk_test_bit(PCIBK_RING_AER_PENDING, &r->flags)) {
-		r->ops->aer_wake(r->ctx);
+		pcibk_set_bit(PCIBK_AER_WOKEN, &s->aer_flags);
+		/* The bit is visible before the host looks for sleepers. */
+		pcibk_mb();
+		s->ops->wake(s->ctx);
 		return;
 	}
 	/* B5: nothing to do; a spurious EOI lets the kernel throttle storms. */
 	if (pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
 		r->stats.spurious++;
 		r->stats.eoi++;
-		r->ops->eoi(r->ctx, true);
+		s->ops->eoi(s->ctx, true);
 	}
 }
 
-void pcibk_ring_work(struct pcibk_ring *r)
+/* B6-B12 with the op lock held and a ring attached. */
+static void ring_work(struct pcibk_session *s)
 {
+	struct pcibk_ring *r = &s->ring;
 	unsigned int done = 0;
 
 	for (;;) {
 		/* B6: fetched once, here or by the event handler. */
 		if (!pcibk_test_and_clear_bit(PCIBK_RING_FETCHED, &r->flags))
-			pcibk_op_fetch(r->sh, &r->guest->req);
-		ring_answer(r);
+			pcibk_op_fetch(r->sh, &s->guest.req);
+		ring_answer(s);
 		done++;
 		if (!ring_claim_next(r))
 			break;
@@ -144,9 +213,20 @@ void pcibk_ring_work(struct pcibk_ring *r)
 		 */
 		if (done >= PCIBK_RING_BATCH) {
 			r->stats.requeues++;
-			r->ops->kick(r->ctx);
+			s->ops->kick(s->ctx);
 			return;
 		}
 	}
-	ring_eoi_owed(r);
+	pcibk_ring_eoi_owed(s);
+}
+
+void pcibk_session_work(struct pcibk_session *s)
+{
+	/* A bounded lock is waiting: leave the requests to it. */
+	if (pcibk_read_once(s->stopping))
+		return;
+	pcibk_session_lock(s);
+	if (s->ring_ready)
+		ring_work(s);
+	pcibk_session_unlock(s);
 }

@@ -3,23 +3,18 @@
 /*
  * Shared declarations of the kernel glue (xen-pciback/linux/).
  *
- * Locks, outermost first:
+ * Locks, outermost first (core.h, "one guest's session", has the rules):
  *   backend->state_lock  xenbus handlers of one guest (xenbus.c)
  *   device lock          device_lock(), or held by the driver core
  *                        and by the PCI core around error handlers
- *   PCIBK_AER_BUSY       bit lock: one AER request per guest (aer.c)
- *   backend->op_lock     the guest's mutex: ops, topology (B14); taken
- *                        only with pcibk_op_lock()/pcibk_op_unlock()
+ *   PCIBK_AER_BUSY       one AER request per guest (core/aer.c)
+ *   backend->op_lock     the session's op lock (pcibk_session_lock())
  *   pcibk_mutex          seize list, bound functions, claims (stub.c)
- *   backend->fast_lock   spinlock, irq-safe: op_busy, and the event
- *                        handler's config accesses (ring.c); holds only
- *                        pci_lock inside it, never a sleeping lock
- * A path never takes a lock listed above one it already holds. In
- * particular a device is detached (§11.3) under its device lock but never
- * under op_lock: it leaves the topology under op_lock first, so an op
- * either finished before or fails its lookup with -1. Only the device
- * mutex is taken, as the driver core does around probe and remove, not
- * pci_dev_lock(): user config access stays open while a device is reset.
+ *   backend->fast_lock   the session's fast lock: irq-safe spinlock
+ *                        (ring.c); holds only pci_lock inside it
+ * Only the device mutex is taken, as the driver core does around probe
+ * and remove, not pci_dev_lock(): user config access stays open while a
+ * device is reset.
  */
 #ifndef PCIBK_LINUX_GLUE_H
 #define PCIBK_LINUX_GLUE_H
@@ -29,6 +24,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <xen/xenbus.h>
 
@@ -55,21 +51,15 @@ struct pcibk_backend {
 	struct kref kref;
 	struct xenbus_device *xdev;
 	struct mutex state_lock;
-	struct mutex op_lock;
-	struct pcibk_guest guest;
-	struct pcibk_ring ring;
-	struct work_struct work;	/* runs pcibk_ring_work() */
+	struct pcibk_session s;		/* everything the core decides */
+	struct mutex op_lock;		/* the session's op lock */
+	spinlock_t fast_lock;		/* the session's fast lock */
+	unsigned long fast_flags;	/* saved by fast_lock */
+	wait_queue_head_t wq;		/* the session's wait and wake */
+	struct work_struct work;	/* runs pcibk_session_work() */
 	struct xenbus_watch watch;	/* the backend directory */
 	bool watching;
-	bool set_up;			/* devices exported; state_lock */
-	bool ring_ready;		/* under op_lock */
-	spinlock_t fast_lock;		/* see ring.c */
-	bool op_busy;			/* op_lock is held; under fast_lock */
-	bool stopping;			/* a disconnect waits: no new work */
-	bool wedged;			/* op_lock never came back (ring.c) */
-	void *sh;			/* mapped shared page */
 	int irq;			/* event channel irq, 0 if unbound */
-	unsigned long aer_flags;	/* PCIBK_AER_* bits (aer.c) */
 };
 
 extern struct mutex pcibk_mutex;
@@ -78,7 +68,7 @@ extern const struct pcibk_host_ops pcibk_linux_host_ops;
 
 /* aer.c */
 extern const struct pci_error_handlers pcibk_err_handlers;
-void pcibk_aer_ring_wake(struct pcibk_backend *be);
+void pcibk_be_aer_fail(void *ctx);
 
 /* host.c */
 void pcibk_host_physdev_msix(struct pci_dev *pdev, bool prepare);
@@ -98,7 +88,6 @@ int pcibk_stub_register(void);
 void pcibk_stub_unregister(void);
 int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 		      struct pcibk_vaddr *va);
-void pcibk_stub_detach(struct pcibk_pdev *pd);
 void pcibk_pdev_put(struct pcibk_pdev *pd);
 
 /* sysfs.c */
@@ -110,16 +99,40 @@ int pcibk_xenbus_register(void);
 void pcibk_xenbus_unregister(void);
 void pcibk_backend_put(struct pcibk_backend *be);
 
-/* ring.c */
-int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
-		       evtchn_port_t port);
-int pcibk_ring_disconnect(struct pcibk_backend *be);
-void pcibk_ring_setup(struct pcibk_backend *be);
-void pcibk_op_lock(struct pcibk_backend *be);
-/* How long dom0's xenwatch thread waits for a guest's op_lock. */
-#define PCIBK_OP_LOCK_WAIT_MS	30000
-bool pcibk_op_lock_bounded(struct pcibk_backend *be);
-void pcibk_op_unlock_resume(struct pcibk_backend *be);
-void pcibk_op_unlock(struct pcibk_backend *be);
+/* ring.c: the session's primitives (struct pcibk_host_ops) */
+void pcibk_be_setup(struct pcibk_backend *be);
+void pcibk_be_op_lock(void *ctx);
+bool pcibk_be_op_trylock(void *ctx);
+void pcibk_be_op_unlock(void *ctx);
+void pcibk_be_fast_lock(void *ctx);
+void pcibk_be_fast_unlock(void *ctx);
+u64 pcibk_be_now_ms(void *ctx);
+void pcibk_be_sleep_ms(void *ctx, unsigned int ms);
+void pcibk_be_wait(void *ctx, bool (*done)(void *arg), void *arg,
+		   unsigned int ms);
+void pcibk_be_wake(void *ctx);
+void pcibk_be_notify(void *ctx);
+void pcibk_be_eoi(void *ctx, bool spurious);
+void pcibk_be_kick(void *ctx);
+void pcibk_be_cancel(void *ctx);
+int pcibk_be_map(void *ctx, u32 gref, void **sh);
+void pcibk_be_unmap(void *ctx, void *sh);
+int pcibk_be_bind(void *ctx, u32 port);
+void pcibk_be_unbind(void *ctx);
+
+/* xenbus.c: the session's xenstore primitives */
+int pcibk_be_xb_state(void *ctx, bool frontend);
+bool pcibk_be_xb_online(void *ctx);
+int pcibk_be_xb_switch(void *ctx, int state);
+int pcibk_be_xb_read_fe(void *ctx, const char *key, char *buf, size_t len);
+void pcibk_be_xb_fatal(void *ctx, int err, const char *msg);
+int pcibk_be_reconfigure(void *ctx);
+
+/* stub.c: holding and locking a device between release's two phases */
+void *pcibk_stub_hold(void *hdev);
+void pcibk_stub_put(void *held);
+bool pcibk_stub_lock(void *held);
+void pcibk_stub_unlock(void *held);
+void pcibk_stub_unclaim(void *hdev);
 
 #endif /* PCIBK_LINUX_GLUE_H */

@@ -1,37 +1,94 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The pcibk authors. */
 /*
- * The shared page and its event channel (PROTOCOL.md §3.2): grant
- * mapping, the late-EOI interrupt, and the worker that drives the core's
- * ring state machine (pcibk_ring_event / pcibk_ring_work) in a context
- * that may sleep, under the guest's op_lock.
+ * The primitives a guest's session (core/session.c, core/ring.c,
+ * core/aer.c) runs on, for struct pcibk_host_ops: its locks, the shared
+ * page's grant mapping, the event channel with late EOI, the worker, and
+ * a wait queue. The core decides what is done and when; nothing here
+ * calls back into it except the event handler and the worker.
  *
- * Config reads, and the config writes that reach no field whose hook
- * sleeps (BARs, cache line size, latency timer, most capability
- * registers; not COMMAND or PMCSR), are answered in the event handler
- * itself when nothing holds op_lock (pcibk_ring_fast): they only call
- * pci_{read,write}_config_* (under the PCI core's raw pci_lock) and use
- * the core's state, and the worker's wake-up cost more than the access
- * (BENCHMARKS.md). The exclusion: every op_lock holder
- * takes it through pcibk_op_lock(), which, once it has the mutex, sets
- * op_busy under fast_lock; the handler answers only under fast_lock with
- * op_busy clear. So a fast answer and any op_lock section (ops of the
- * worker, export, detach's leaving the topology (§11.3, B14), sysfs
- * changes of a device's config state, connect and disconnect (B16))
- * never overlap; pcibk_op_lock() waits at most one config access.
+ * The fast lock is an irq-safe spinlock: the event handler answers config
+ * reads and most writes under it (core/ring.c), which only calls
+ * pci_{read,write}_config_* (under the PCI core's raw pci_lock).
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <xen/events.h>
 #include <xen/xenbus.h>
 
 #include "glue.h"
 
-static void pcibk_ring_notify(void *ctx)
+void pcibk_be_op_lock(void *ctx)
+{
+	struct pcibk_backend *be = ctx;
+
+	mutex_lock(&be->op_lock);
+}
+
+bool pcibk_be_op_trylock(void *ctx)
+{
+	struct pcibk_backend *be = ctx;
+
+	return mutex_trylock(&be->op_lock);
+}
+
+void pcibk_be_op_unlock(void *ctx)
+{
+	struct pcibk_backend *be = ctx;
+
+	mutex_unlock(&be->op_lock);
+}
+
+/* Any context: the event handler runs with interrupts off already. */
+void pcibk_be_fast_lock(void *ctx)
+	__acquires(ctx)
+{
+	struct pcibk_backend *be = ctx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&be->fast_lock, flags);
+	be->fast_flags = flags;
+}
+
+void pcibk_be_fast_unlock(void *ctx)
+	__releases(ctx)
+{
+	struct pcibk_backend *be = ctx;
+
+	spin_unlock_irqrestore(&be->fast_lock, be->fast_flags);
+}
+
+u64 pcibk_be_now_ms(void *ctx)
+{
+	return jiffies64_to_msecs(get_jiffies_64());
+}
+
+void pcibk_be_sleep_ms(void *ctx, unsigned int ms)
+{
+	msleep(ms);
+}
+
+void pcibk_be_wait(void *ctx, bool (*done)(void *arg), void *arg,
+		   unsigned int ms)
+{
+	struct pcibk_backend *be = ctx;
+
+	wait_event_timeout(be->wq, done(arg), msecs_to_jiffies(ms));
+}
+
+void pcibk_be_wake(void *ctx)
+{
+	struct pcibk_backend *be = ctx;
+
+	wake_up_all(&be->wq);
+}
+
+void pcibk_be_notify(void *ctx)
 {
 	struct pcibk_backend *be = ctx;
 	int irq = READ_ONCE(be->irq);
@@ -40,7 +97,7 @@ static void pcibk_ring_notify(void *ctx)
 		notify_remote_via_irq(irq);
 }
 
-static void pcibk_ring_eoi(void *ctx, bool spurious)
+void pcibk_be_eoi(void *ctx, bool spurious)
 {
 	struct pcibk_backend *be = ctx;
 	int irq = READ_ONCE(be->irq);
@@ -54,120 +111,81 @@ static void pcibk_ring_eoi(void *ctx, bool spurious)
  * event: an unbound queue may wake a worker on another CPU, and in a
  * PV dom0 that wake-up is an IPI through the hypervisor, dearer than
  * most ops. The per-CPU high-priority system queue needs none and
- * preempts ordinary tasks. Every work item is cancelled by
- * pcibk_ring_disconnect() before its backend goes away.
+ * preempts ordinary tasks. Every work item is cancelled by the session's
+ * disconnect before its backend goes away.
  */
-static void pcibk_ring_kick(void *ctx)
+void pcibk_be_kick(void *ctx)
 {
 	struct pcibk_backend *be = ctx;
 
 	queue_work(system_highpri_wq, &be->work);
 }
 
-static void pcibk_ring_aer_wake(void *ctx)
-{
-	pcibk_aer_ring_wake(ctx);
-}
-
-/* From the event handler, hard irq context: see the top of this file. */
-static bool pcibk_ring_fast(void *ctx, struct pcibk_ring *r)
+void pcibk_be_cancel(void *ctx)
 {
 	struct pcibk_backend *be = ctx;
-	unsigned long flags;
-	bool answered = false;
 
-	spin_lock_irqsave(&be->fast_lock, flags);
-	if (!be->op_busy && be->ring_ready)
-		answered = pcibk_ring_try_answer(r);
-	spin_unlock_irqrestore(&be->fast_lock, flags);
-	return answered;
+	cancel_work_sync(&be->work);
 }
 
-static const struct pcibk_ring_ops pcibk_ring_ops = {
-	.notify = pcibk_ring_notify,
-	.eoi = pcibk_ring_eoi,
-	.kick = pcibk_ring_kick,
-	.aer_wake = pcibk_ring_aer_wake,
-	.fast = pcibk_ring_fast,
-};
-
-/*
- * The guest's op_lock, for every holder: the mutex, then op_busy under
- * fast_lock, which turns the event handler's fast path off until
- * pcibk_op_unlock(). Sleeps; never from the event handler.
- */
-void pcibk_op_lock(struct pcibk_backend *be)
+int pcibk_be_map(void *ctx, u32 gref, void **sh)
 {
-	mutex_lock(&be->op_lock);
-	spin_lock_irq(&be->fast_lock);
-	be->op_busy = true;
-	spin_unlock_irq(&be->fast_lock);
+	struct pcibk_backend *be = ctx;
+	grant_ref_t ref = gref;
+	int rc;
+
+	rc = xenbus_map_ring_valloc(be->xdev, &ref, 1, sh);
+	if (rc)
+		xenbus_dev_fatal(be->xdev, rc, "mapping the shared page (gref %u)",
+				 gref);
+	return rc;
 }
 
-/*
- * op_lock from dom0's xenwatch thread (disconnect, unplug, teardown).
- * Every other xenbus backend of dom0 (block, network) waits while this
- * thread does, so it never waits for ever: a request whose host call
- * never returned (a kernel failure inside it) would hold op_lock for
- * good. The worker stops taking new work once be->stopping is set, so a
- * frontend that keeps posting cannot hold the lock either. After
- * PCIBK_OP_LOCK_WAIT_MS the backend is marked wedged and left as it is;
- * false is returned at once from then on.
- */
-bool pcibk_op_lock_bounded(struct pcibk_backend *be)
+void pcibk_be_unmap(void *ctx, void *sh)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(PCIBK_OP_LOCK_WAIT_MS);
+	struct pcibk_backend *be = ctx;
 
-	WRITE_ONCE(be->stopping, true);
-	while (!mutex_trylock(&be->op_lock)) {
-		if (READ_ONCE(be->wedged) || time_after(jiffies, end)) {
-			if (!xchg(&be->wedged, true))
-				dev_err(&be->xdev->dev,
-					"a request has held the guest's lock for %u s: leaving this backend as it is\n",
-					PCIBK_OP_LOCK_WAIT_MS / 1000);
-			return false;
-		}
-		msleep(20);
-	}
-	spin_lock_irq(&be->fast_lock);
-	be->op_busy = true;
-	spin_unlock_irq(&be->fast_lock);
-	return true;
-}
-
-void pcibk_op_unlock(struct pcibk_backend *be)
-{
-	spin_lock_irq(&be->fast_lock);
-	be->op_busy = false;
-	spin_unlock_irq(&be->fast_lock);
-	mutex_unlock(&be->op_lock);
-}
-
-/*
- * The end of a pcibk_op_lock_bounded() section that leaves the ring
- * attached (an unplug): the worker may have skipped a kick meanwhile.
- */
-void pcibk_op_unlock_resume(struct pcibk_backend *be)
-{
-	bool ready = be->ring_ready;
-
-	WRITE_ONCE(be->stopping, false);
-	pcibk_op_unlock(be);
-	if (ready)
-		queue_work(system_highpri_wq, &be->work);
+	xenbus_unmap_ring_vfree(be->xdev, sh);
 }
 
 /*
  * B1: an event may arrive before the bind call returns the irq number,
  * so the handler records the number it is given before anything uses it.
  */
-static irqreturn_t pcibk_ring_irq(int irq, void *dev_id)
+static irqreturn_t pcibk_be_irq(int irq, void *dev_id)
 {
 	struct pcibk_backend *be = dev_id;
 
 	WRITE_ONCE(be->irq, irq);
-	pcibk_ring_event(&be->ring);
+	pcibk_session_event(&be->s);
 	return IRQ_HANDLED;
+}
+
+int pcibk_be_bind(void *ctx, u32 port)
+{
+	struct pcibk_backend *be = ctx;
+	int rc;
+
+	rc = bind_interdomain_evtchn_to_irqhandler_lateeoi(be->xdev, port,
+							   pcibk_be_irq, 0,
+							   "xen-pciback", be);
+	if (rc < 0) {
+		xenbus_dev_fatal(be->xdev, rc, "binding event channel %u", port);
+		return rc;
+	}
+	WRITE_ONCE(be->irq, rc);
+	return 0;
+}
+
+/* Waits for a running handler (XSA-331). */
+void pcibk_be_unbind(void *ctx)
+{
+	struct pcibk_backend *be = ctx;
+
+	if (be->irq > 0) {
+		unbind_from_irqhandler(be->irq, be);
+		WRITE_ONCE(be->irq, 0);
+	}
 }
 
 static void pcibk_ring_worker(struct work_struct *work)
@@ -175,87 +193,13 @@ static void pcibk_ring_worker(struct work_struct *work)
 	struct pcibk_backend *be = container_of(work, struct pcibk_backend,
 						work);
 
-	/* A disconnect is waiting for op_lock: leave the requests to it. */
-	if (READ_ONCE(be->stopping))
-		return;
-	pcibk_op_lock(be);
-	if (be->ring_ready)
-		pcibk_ring_work(&be->ring);
-	pcibk_op_unlock(be);
+	pcibk_session_work(&be->s);
 }
 
-void pcibk_ring_setup(struct pcibk_backend *be)
+void pcibk_be_setup(struct pcibk_backend *be)
 {
-	INIT_WORK(&be->work, pcibk_ring_worker);
+	mutex_init(&be->op_lock);
 	spin_lock_init(&be->fast_lock);
-}
-
-/* Map the frontend's page and bind its event channel; state_lock held. */
-int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
-		       evtchn_port_t port)
-{
-	struct xenbus_device *xdev = be->xdev;
-	void *sh;
-	int rc;
-
-	/* One ring at a time: a second map would leak the first (B16). */
-	if (be->sh)
-		return -EBUSY;
-	rc = xenbus_map_ring_valloc(xdev, &gref, 1, &sh);
-	if (rc) {
-		xenbus_dev_fatal(xdev, rc, "mapping the shared page (gref %u)",
-				 gref);
-		return rc;
-	}
-
-	pcibk_op_lock(be);
-	be->sh = sh;
-	pcibk_ring_init(&be->ring, sh, &be->guest, &pcibk_ring_ops, be);
-	be->ring_ready = true;
-	pcibk_op_unlock(be);
-
-	rc = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, port,
-							   pcibk_ring_irq, 0,
-							   "xen-pciback", be);
-	if (rc < 0) {
-		xenbus_dev_fatal(xdev, rc, "binding event channel %u", port);
-		pcibk_ring_disconnect(be);
-		return rc;
-	}
-	WRITE_ONCE(be->irq, rc);
-	/*
-	 * A request posted before this ring was taken (a remap under a
-	 * frontend that did not see it go) had its event on the old binding:
-	 * serve it as if its event came now.
-	 */
-	if (pcibk_sh_test_flag(sh, _XEN_PCIF_active))
-		pcibk_ring_event(&be->ring);
-	return 0;
-}
-
-/*
- * B16 (XSA-331): unbind the irq (this waits for a running handler, and
- * with it for a fast answer), let the worker finish and stop it, and only
- * then unmap the page. op_lock is held over the unbind so that no worker
- * sees a stale irq number; it also keeps the fast path off meanwhile.
- */
-int pcibk_ring_disconnect(struct pcibk_backend *be)
-{
-	if (!pcibk_op_lock_bounded(be))
-		return -EBUSY;	/* wedged: nothing is released, nothing waits */
-	if (be->irq > 0) {
-		unbind_from_irqhandler(be->irq, be);
-		WRITE_ONCE(be->irq, 0);
-	}
-	be->ring_ready = false;
-	pcibk_op_unlock(be);
-
-	cancel_work_sync(&be->work);
-
-	if (be->sh) {
-		xenbus_unmap_ring_vfree(be->xdev, be->sh);
-		be->sh = NULL;
-	}
-	WRITE_ONCE(be->stopping, false);
-	return 0;
+	init_waitqueue_head(&be->wq);
+	INIT_WORK(&be->work, pcibk_ring_worker);
 }

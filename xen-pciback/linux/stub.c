@@ -53,7 +53,7 @@ struct pcibk_pdev *pcibk_pdev_find(u16 seg, u8 bus, u8 devfn)
 /*
  * §8.4 steps 1-3: claim a bound, unassigned function, place it in the
  * guest's topology, register the owner. A claim changes only under the
- * function's device lock (and op_lock and pcibk_mutex), so whoever holds
+ * function's device lock (and the op lock and pcibk_mutex), so whoever holds
  * the device lock sees a stable pd->be. -ENODEV if there is no such
  * function; *va is its guest address.
  */
@@ -72,12 +72,12 @@ int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 		return -ENODEV;
 
 	device_lock(&pd->pdev->dev);
-	pcibk_op_lock(be);
+	pcibk_session_lock(&be->s);
 	mutex_lock(&pcibk_mutex);
 	if (pd->removed || pd->be) {
 		rc = -ENODEV;
 	} else {
-		rc = pcibk_guest_export(&be->guest, pd->core);
+		rc = pcibk_guest_export(&be->s.guest, pd->core);
 		if (!rc) {
 			pd->be = be;
 			kref_get(&be->kref);
@@ -86,46 +86,57 @@ int pcibk_stub_export(struct pcibk_backend *be, u16 seg, u8 bus, u8 devfn,
 		}
 	}
 	mutex_unlock(&pcibk_mutex);
-	pcibk_op_unlock(be);
+	pcibk_session_unlock(&be->s);
 	device_unlock(&pd->pdev->dev);
 	pcibk_pdev_put(pd);
 	return rc;
 }
 
 /*
- * §11.3 with the device lock held. Whoever gets here first while the
- * function is still claimed does the work; it also drops the claim.
+ * A session's release of a function (pcibk_session_release()): the
+ * binding it held, referenced; valid until the put.
  */
-static void pcibk_do_detach(struct pcibk_pdev *pd)
+void *pcibk_stub_hold(void *hdev)
 {
+	struct pcibk_pdev *pd = pci_get_drvdata(hdev);
+
+	kref_get(&pd->kref);
+	return pd;
+}
+
+void pcibk_stub_put(void *held)
+{
+	pcibk_pdev_put(held);
+}
+
+/* False once the function's final release ran: its core state is gone. */
+bool pcibk_stub_lock(void *held)
+{
+	struct pcibk_pdev *pd = held;
+
+	device_lock(&pd->pdev->dev);
+	return !pd->removed;
+}
+
+void pcibk_stub_unlock(void *held)
+{
+	struct pcibk_pdev *pd = held;
+
+	device_unlock(&pd->pdev->dev);
+}
+
+/* The core detached the function (§11.3): drop the claim; device lock. */
+void pcibk_stub_unclaim(void *hdev)
+{
+	struct pcibk_pdev *pd = pci_get_drvdata(hdev);
 	struct pcibk_backend *be;
 
 	mutex_lock(&pcibk_mutex);
 	be = pd->be;
-	mutex_unlock(&pcibk_mutex);
-	if (!be || pd->removed)
-		return;
-
-	pcibk_dev_detach(pd->core);
-
-	mutex_lock(&pcibk_mutex);
 	pd->be = NULL;
 	mutex_unlock(&pcibk_mutex);
-	pcibk_backend_put(be);
-	pcibk_pdev_put(pd);
-}
-
-/*
- * Detach a function its guest has already taken out of the topology
- * (under op_lock, with a reference on pd). No lock held on entry.
- */
-void pcibk_stub_detach(struct pcibk_pdev *pd)
-{
-	struct pci_dev *pdev = pd->pdev;
-
-	device_lock(&pdev->dev);
-	pcibk_do_detach(pd);
-	device_unlock(&pdev->dev);
+	if (be)
+		pcibk_backend_put(be);
 	pcibk_pdev_put(pd);
 }
 
@@ -195,9 +206,7 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 		rc = -ENOMEM;
 		goto err_disable;
 	}
-	pcibk_linux_host_ops.reset(pdev);
-	pci_restore_state(pdev);
-	pcibk_dev_quiesce(pd->core);
+	pcibk_dev_reset_idle(pd->core, false);
 	pci_set_dev_assigned(pdev);
 
 	if (override) {
@@ -238,12 +247,11 @@ static void pcibk_final_release(struct pcibk_pdev *pd)
 	const struct pcibk_host_ops *ops = &pcibk_linux_host_ops;
 
 	ops->unregister_owner(pdev);
-	ops->reset(pdev);
-	pci_load_and_free_saved_state(pdev, &pd->golden);
-	pci_restore_state(pdev);
+	pcibk_dev_reset_idle(pd->core, false);
 	if (pd->msix_prepared)
 		pcibk_host_physdev_msix(pdev, false);
-	pcibk_dev_quiesce(pd->core);
+	kfree(pd->golden);
+	pd->golden = NULL;
 	pcibk_dev_destroy(pd->core);
 	pd->core = NULL;
 	pci_clear_dev_assigned(pdev);
@@ -267,21 +275,13 @@ static void pcibk_pci_remove(struct pci_dev *pdev)
 	mutex_unlock(&pcibk_mutex);
 
 	if (be) {
-		struct pcibk_dev *d = pd->core;
-
-		/* Later ops for this address get -1 (B14). */
-		pcibk_op_lock(be);
-		if (pcibk_topo_find_host(&be->guest.topo, d->info.seg,
-					 d->info.bus, d->info.devfn) == d)
-			pcibk_topo_del(&be->guest.topo, d);
-		pcibk_op_unlock(be);
-
+		pcibk_session_leave(&be->s, pd->core);
 		dev_warn(&pdev->dev, "****** removing device %s while still in-use by domain %u! ******\n",
-			 pci_name(pdev), be->guest.domid);
+			 pci_name(pdev), be->s.guest.domid);
 		dev_warn(&pdev->dev, "****** the domain may still have access to its I/O resources!\n");
 		dev_warn(&pdev->dev, "****** shut the domain down before giving this device\n");
 		dev_warn(&pdev->dev, "****** to another driver or domain\n");
-		pcibk_do_detach(pd);
+		pcibk_session_detach(&be->s, pd->core);
 		pcibk_backend_put(be);
 	}
 	pcibk_final_release(pd);

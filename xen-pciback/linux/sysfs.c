@@ -5,7 +5,7 @@
  * /sys/bus/pci/drivers/pciback/. Every write is validated, answers the
  * errno of §9 and logs one line when it fails. Calls into a function's
  * virtual config space are serialised with its guest's ops: device lock,
- * then the guest's op_lock.
+ * then the session's op lock.
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
@@ -45,10 +45,10 @@ static int pcibk_with_dev(struct pcibk_pdev *pd,
 	}
 	be = pd->be;		/* stable under the device lock */
 	if (be)
-		pcibk_op_lock(be);
+		pcibk_session_lock(&be->s);
 	rc = fn(pd->core, arg);
 	if (be)
-		pcibk_op_unlock(be);
+		pcibk_session_unlock(&be->s);
 out:
 	device_unlock(&pd->pdev->dev);
 	return rc;
@@ -356,7 +356,6 @@ static DRIVER_ATTR_RW(quirks);
 
 static int pcibk_flr(struct pcibk_pdev *pd)
 {
-	const struct pcibk_host_ops *ops = &pcibk_linux_host_ops;
 	struct pci_dev *pdev = pd->pdev;
 	int rc, i;
 
@@ -373,15 +372,10 @@ static int pcibk_flr(struct pcibk_pdev *pd)
 		rc = -EBUSY;
 		goto out;
 	}
-	rc = ops->reset(pdev);
-	if (rc && rc != -ENOTTY) {
-		/* The host already logged why; the saved state stays as is. */
-		rc = -EIO;
+	/* A failed reset leaves the saved state as it is. */
+	rc = pcibk_dev_reset_idle(pd->core, true);
+	if (rc == -EIO)
 		goto out;
-	}
-	ops->restore_golden(pdev);
-	pcibk_dev_quiesce(pd->core);
-	pcibk_cfg_reset(pd->core);
 	/* Without a reset method the golden state is all we can give back. */
 	if (rc)
 		dev_info(&pdev->dev, "do_flr: no reset method; restoring the saved state only\n");
@@ -523,7 +517,7 @@ static int pcibk_stats_text(const struct pcibk_pdev *pd, char *buf)
 {
 	int n = pcibk_dev_stats_show(pd->core, buf, PAGE_SIZE);
 
-	return n + pcibk_ring_stats_show(pd->be ? &pd->be->ring.stats : NULL,
+	return n + pcibk_ring_stats_show(pd->be ? &pd->be->s.ring.stats : NULL,
 					 buf + n, PAGE_SIZE - n);
 }
 

@@ -2,10 +2,12 @@
 /* Copyright (C) 2026 The pcibk authors. */
 /*
  * The xenbus backend "xen-pciback" for device type "pci" (PROTOCOL.md §8):
- * one instance per guest, setup from num_devs/dev-N, attach to the
- * frontend, hot-plug and hot-unplug through Reconfiguring/Reconfigured,
- * disconnect and teardown. All handlers of one instance run under its
- * state_lock. Everything in the frontend directory is untrusted.
+ * one instance per guest, its watches, and the xenstore keys of setup
+ * (num_devs, dev-N, vdev-N, state-N, root-N) and hot-plug. What to do
+ * when the frontend's state changes, the connection, release and teardown
+ * are the session's (core/session.c); this file gives it xenstore. All
+ * handlers of one instance run under its state_lock. Everything in the
+ * frontend directory is untrusted.
  */
 #define pr_fmt(fmt) "xen-pciback: " fmt
 
@@ -89,62 +91,15 @@ static int pcibk_publish_roots(struct pcibk_backend *be)
 	roots = kcalloc(PCIBK_MAX_ROOTS, sizeof(*roots), GFP_KERNEL);
 	if (!roots)
 		return -ENOMEM;
-	pcibk_op_lock(be);
-	n = pcibk_topo_roots(&be->guest.topo, roots, PCIBK_MAX_ROOTS);
-	pcibk_op_unlock(be);
+	pcibk_session_lock(&be->s);
+	n = pcibk_topo_roots(&be->s.guest.topo, roots, PCIBK_MAX_ROOTS);
+	pcibk_session_unlock(&be->s);
 	for (i = 0; i < n && !rc; i++)
 		rc = pcibk_publish_root(be, &roots[i]);
 	kfree(roots);
 	if (rc)
 		xenbus_dev_fatal(be->xdev, rc, "publishing the root buses");
 	return rc;
-}
-
-/*
- * Take the device at a guest address out of the topology and detach it
- * (§11.3); state_lock held. Returns false if there is none.
- */
-static bool pcibk_release(struct pcibk_backend *be, u32 dom, u32 bus,
-			  u32 devfn)
-{
-	struct pcibk_pdev *pd = NULL;
-	struct pcibk_dev *d;
-
-	if (!pcibk_op_lock_bounded(be))
-		return false;
-	d = pcibk_topo_find(&be->guest.topo, dom, bus, devfn);
-	if (d) {
-		pcibk_topo_del(&be->guest.topo, d);
-		pd = d->priv;
-		kref_get(&pd->kref);
-	}
-	pcibk_op_unlock_resume(be);
-	if (!pd)
-		return false;
-	pcibk_stub_detach(pd);
-	return true;
-}
-
-/* Release every device of this guest; -EBUSY if the backend is wedged. */
-static int pcibk_teardown(struct pcibk_backend *be)
-{
-	struct pcibk_pdev *pd;
-	struct pcibk_dev *d;
-
-	for (;;) {
-		if (!pcibk_op_lock_bounded(be))
-			return -EBUSY;
-		d = be->guest.topo.list;
-		if (d) {
-			pcibk_topo_del(&be->guest.topo, d);
-			pd = d->priv;
-			kref_get(&pd->kref);
-		}
-		pcibk_op_unlock_resume(be);
-		if (!d)
-			return 0;
-		pcibk_stub_detach(pd);
-	}
 }
 
 /* dev-i names a host function: export it and write vdev-i (§8.4). */
@@ -184,7 +139,7 @@ static int pcibk_export_index(struct pcibk_backend *be, int i)
 	rc = xenbus_printf(XBT_NIL, xdev->nodename, key, "%s", vdev);
 	if (rc) {
 		/* Back to the pool. */
-		pcibk_release(be, va.domain, va.bus, va.devfn);
+		pcibk_session_release(&be->s, va.domain, va.bus, va.devfn);
 		xenbus_dev_fatal(xdev, rc, "writing %s", key);
 		return rc;
 	}
@@ -207,7 +162,8 @@ static void pcibk_unplug_index(struct pcibk_backend *be, int i)
 		return;
 	}
 	if (slot > 0x1f || func > 7 ||
-	    !pcibk_release(be, dom, bus, PCI_DEVFN(slot, func)))
+	    !pcibk_session_release(&be->s, dom, bus,
+				   PCI_DEVFN(slot, func)))
 		dev_warn(&xdev->dev, "%s: no device at %04x:%02x:%02x.%x; skipping it\n",
 			 key, dom, bus, slot, func);
 }
@@ -278,113 +234,61 @@ static void pcibk_setup(struct pcibk_backend *be)
 		xenbus_dev_fatal(xdev, rc, "switching to Initialised");
 		return;
 	}
-	be->set_up = true;
+	be->s.set_up = true;
 }
 
-/*
- * Map the frontend's page and bind its channel, then Connected (§8.3)
- * unless a reconfigure owns the state (connect false); state_lock held,
- * no ring attached.
- */
-static void pcibk_attach(struct pcibk_backend *be, bool connect)
-{
-	struct xenbus_device *xdev = be->xdev;
-	unsigned int gref, port;
-	char *magic = NULL;
-	int rc;
+/* ---- the session's xenstore primitives (struct pcibk_host_ops) ---- */
 
-	rc = xenbus_gather(XBT_NIL, xdev->otherend,
-			   "pci-op-ref", "%u", &gref,
-			   "event-channel", "%u", &port,
-			   "magic", NULL, &magic, NULL);
-	if (rc) {
-		xenbus_dev_fatal(xdev, rc,
-				 "Error reading configuration from frontend");
-		goto out;
-	}
-	if (strcmp(magic, XEN_PCI_MAGIC)) {
-		xenbus_dev_fatal(xdev, -EFAULT,
-				 "version mismatch (%s/%s) with pcifront - halting xen-pciback",
-				 magic, XEN_PCI_MAGIC);
-		goto out;
-	}
-	if (pcibk_ring_connect(be, gref, port))
-		goto out;
-	if (!connect)
-		goto out;
-	rc = xenbus_switch_state(xdev, XenbusStateConnected);
-	if (rc) {
-		/* Not connected: keep no ring the frontend would not use. */
-		xenbus_dev_fatal(xdev, rc, "switching to Connected");
-		pcibk_ring_disconnect(be);
-		goto out;
-	}
-	dev_dbg(&xdev->dev, "connected to dom%u (gref %u, port %u)\n",
-		be->guest.domid, gref, port);
-out:
-	kfree(magic);
+int pcibk_be_xb_state(void *ctx, bool frontend)
+{
+	struct pcibk_backend *be = ctx;
+
+	return frontend ? xenbus_read_driver_state(be->xdev->otherend) :
+	       pcibk_be_state(be);
 }
 
-/*
- * Carry out the core's decision for the frontend's state as it is now
- * (pcibk_session_frontend()); state_lock held. True: the instance must
- * be removed, which the caller does without state_lock.
- */
-static bool pcibk_frontend_act(struct pcibk_backend *be)
+bool pcibk_be_xb_online(void *ctx)
 {
-	struct xenbus_device *xdev = be->xdev;
-	int fe = xenbus_read_driver_state(xdev->otherend);
-	int bs = pcibk_be_state(be);
-	enum pcibk_fe_action act;
+	struct pcibk_backend *be = ctx;
 
-	act = pcibk_session_frontend(fe, bs, be->sh, be->set_up,
-				     xenbus_dev_is_online(xdev));
-	dev_dbg(&xdev->dev, "frontend %s, backend %s: action %d\n",
-		xenbus_strstate(fe), xenbus_strstate(bs), act);
-	switch (act) {
-	case PCIBK_FE_NONE:
-		break;
-	case PCIBK_FE_REATTACH:
-		if (pcibk_ring_disconnect(be))
-			break;
-		fallthrough;
-	case PCIBK_FE_ATTACH:
-		pcibk_attach(be, true);
-		break;
-	case PCIBK_FE_REMAP:
-		if (!pcibk_ring_disconnect(be))
-			pcibk_attach(be, false);
-		break;
-	case PCIBK_FE_REOPEN:
-		pcibk_ring_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateInitialised);
-		break;
-	case PCIBK_FE_RECONFIGURE:
-		if (!pcibk_reconfigure(be))
-			xenbus_switch_state(xdev, XenbusStateReconfigured);
-		break;
-	case PCIBK_FE_RECONNECTED:
-		xenbus_switch_state(xdev, XenbusStateConnected);
-		break;
-	case PCIBK_FE_CLOSE:
-		pcibk_ring_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateClosing);
-		break;
-	case PCIBK_FE_CLOSED:
-		pcibk_ring_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateClosed);
-		break;
-	case PCIBK_FE_RESTART:
-		pcibk_ring_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateClosed);
-		xenbus_switch_state(xdev, XenbusStateInitialised);
-		break;
-	case PCIBK_FE_GONE:
-		pcibk_ring_disconnect(be);
-		xenbus_switch_state(xdev, XenbusStateClosed);
-		return true;
-	}
-	return false;
+	return xenbus_dev_is_online(be->xdev);
+}
+
+int pcibk_be_xb_switch(void *ctx, int state)
+{
+	struct pcibk_backend *be = ctx;
+
+	return xenbus_switch_state(be->xdev, state);
+}
+
+int pcibk_be_xb_read_fe(void *ctx, const char *key, char *buf, size_t len)
+{
+	struct pcibk_backend *be = ctx;
+	unsigned int n;
+	char *v;
+	int rc = 0;
+
+	v = xenbus_read(XBT_NIL, be->xdev->otherend, key, &n);
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	if (n >= len)
+		rc = -E2BIG;
+	else
+		memcpy(buf, v, n + 1);
+	kfree(v);
+	return rc;
+}
+
+void pcibk_be_xb_fatal(void *ctx, int err, const char *msg)
+{
+	struct pcibk_backend *be = ctx;
+
+	xenbus_dev_fatal(be->xdev, err, "%s", msg);
+}
+
+int pcibk_be_reconfigure(void *ctx)
+{
+	return pcibk_reconfigure(ctx);
 }
 
 /* The backend directory changed: libxl added devices or set state 7. */
@@ -409,7 +313,7 @@ static void pcibk_be_watch(struct xenbus_watch *watch, const char *path,
 	}
 	/* The frontend may have been waiting for the devices. */
 	if (pcibk_be_state(be) == XenbusStateInitialised)
-		gone = pcibk_frontend_act(be);
+		gone = pcibk_session_frontend_changed(&be->s);
 	mutex_unlock(&be->state_lock);
 	if (gone)
 		device_unregister(&be->xdev->dev);
@@ -424,7 +328,7 @@ static void pcibk_frontend_changed(struct xenbus_device *xdev,
 	dev_dbg(&xdev->dev, "frontend changed to %s\n",
 		xenbus_strstate(fe_state));
 	mutex_lock(&be->state_lock);
-	gone = pcibk_frontend_act(be);
+	gone = pcibk_session_frontend_changed(&be->s);
 	mutex_unlock(&be->state_lock);
 	/* Leads to pcibk_xb_remove(), the teardown. */
 	if (gone)
@@ -444,10 +348,10 @@ static int pcibk_xb_probe(struct xenbus_device *xdev,
 	}
 	kref_init(&be->kref);
 	mutex_init(&be->state_lock);
-	mutex_init(&be->op_lock);
 	be->xdev = xdev;
-	pcibk_guest_init(&be->guest, xdev->otherend_id, pcibk_passthrough);
-	pcibk_ring_setup(be);
+	pcibk_session_init(&be->s, &pcibk_linux_host_ops, be,
+			   xdev->otherend_id, pcibk_passthrough);
+	pcibk_be_setup(be);
 	dev_set_drvdata(&xdev->dev, be);
 
 	rc = xenbus_switch_state(xdev, XenbusStateInitWait);
@@ -481,7 +385,8 @@ static void pcibk_xb_remove(struct xenbus_device *xdev)
 		be->watching = false;
 	}
 	mutex_lock(&be->state_lock);
-	if (pcibk_ring_disconnect(be) || pcibk_teardown(be)) {
+	if (pcibk_session_disconnect(&be->s) ||
+	    pcibk_session_teardown(&be->s)) {
 		/*
 		 * Wedged: its handler, worker and devices may still use be,
 		 * so it stays allocated; the devices stay claimed.
