@@ -180,11 +180,11 @@ int sim_s_map(void *ctx, u32 gref, void **sh)
 	struct sim_session *ss = SS(ctx);
 
 	sim_may_sleep("map");
-	ss->maps++;
 	if (ss->map_err)
 		return ss->map_err;
 	if (!ss->pg)
 		return -ENOENT;
+	ss->maps++;
 	/* A second mapping would leak the first. */
 	if (ss->mapped)
 		ss->lock_errors++;
@@ -210,9 +210,9 @@ int sim_s_bind(void *ctx, u32 port)
 	struct sim_session *ss = SS(ctx);
 
 	sim_may_sleep("bind");
-	ss->binds++;
 	if (ss->bind_err)
 		return ss->bind_err;
+	ss->binds++;
 	ss->bound = true;
 	ss->port = port;
 	return 0;
@@ -286,6 +286,8 @@ void sim_s_xb_fatal(void *ctx, int err, const char *msg)
 	ss->fatals++;
 	ss->fatal_err = err;
 	snprintf(ss->fatal_msg, sizeof(ss->fatal_msg), "%s", msg);
+	/* As xenbus_dev_fatal(): the backend goes to Closing. */
+	ss->be_state = PCIBK_XB_CLOSING;
 }
 
 int sim_s_reconfigure(void *ctx)

@@ -206,7 +206,7 @@ struct sim_session {
 	int map_err, bind_err;
 	bool mapped, bound;
 	u32 gref, port;
-	unsigned long maps, unmaps, binds, unbinds;
+	unsigned long maps, unmaps, binds, unbinds;	/* that succeeded */
 	unsigned long notifies, eois, spurious_eois, kicks, cancels;
 	bool kick_pending;
 	void (*on_notify)(struct sim_session *ss);

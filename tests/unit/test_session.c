@@ -1,93 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Copyright (C) 2026 The pcibk authors. */
 /*
- * The xenbus state machine (core/session.c), driven the way the glue
- * drives it: every frontend state sequence, with watch events that may
- * coalesce, ends with the backend connected to the frontend's current
- * ring or with no ring and Closing/Closed; no ring is mapped twice.
+ * The xenbus state machine (core/session.c) as the module runs it
+ * (pcibk_session_frontend_changed() over the session ops): every frontend
+ * state sequence, with watch events that may coalesce, ends with the
+ * backend connected to the frontend's current ring or with no ring and
+ * Closing/Closed; no ring is mapped twice.
  */
 #include "fix.h"
 
-/* The glue and xenstore, as far as the decision can see them. */
+/*
+ * A guest's session over the simulated host's session ops: xenstore, the
+ * frontend's keys and its ring are the sim's; each ring the frontend
+ * publishes is a new generation (the same simulated page).
+ */
 struct xb {
-	int fe, be;
+	struct sim_session ss;		/* first: the session ops' ctx */
+	struct sim_page *pg;
 	unsigned int fe_gen;	/* the frontend's ring: new at each publish */
-	bool fe_keys_ok;
-	bool ring;
-	unsigned int ring_gen;
-	bool set_up, online, removed;
-	unsigned int maps, unmaps;
+	unsigned int ring_gen;	/* the one the backend mapped */
+	bool removed;
 };
 
-static void xb_disconnect(struct xb *x)
+static struct pcibk_host_ops xb_ops;
+
+static int xb_map(void *ctx, u32 gref, void **sh)
 {
-	if (x->ring)
-		x->unmaps++;
-	x->ring = false;
+	struct xb *x = ctx;
+	int rc = sim_s_map(ctx, gref, sh);
+
+	if (!rc)
+		x->ring_gen = x->fe_gen;
+	return rc;
 }
 
-static void xb_attach(struct xb *x)
+#define X_RING(x)	((x)->ss.mapped)
+#define X_FE(x)		((x)->ss.fe_state)
+#define X_BE(x)		((x)->ss.be_state)
+
+static void xb_keys(struct xb *x, bool ok)
 {
-	CHECK(!x->ring);	/* never a second map (B16) */
-	if (!x->fe_keys_ok) {
-		x->be = PCIBK_XB_CLOSING;	/* xenbus_dev_fatal() */
-		return;
-	}
-	x->ring = true;
-	x->ring_gen = x->fe_gen;
-	x->maps++;
-	x->be = PCIBK_XB_CONNECTED;
+	snprintf(x->ss.fe_magic, sizeof(x->ss.fe_magic), "%s",
+		 ok ? XEN_PCI_MAGIC : "6");
 }
 
-/* One watch event: what pcibk_frontend_act() does. */
+/* One watch event: the session acts on what xenstore holds now. */
 static void xb_event(struct xb *x)
 {
 	if (x->removed)
 		return;
-	switch (pcibk_session_frontend(x->fe, x->be, x->ring, x->set_up,
-				       x->online)) {
-	case PCIBK_FE_NONE:
-	case PCIBK_FE_RECONFIGURE:
-	case PCIBK_FE_RECONNECTED:
-		break;
-	case PCIBK_FE_REATTACH:
-		xb_disconnect(x);
-		xb_attach(x);
-		break;
-	case PCIBK_FE_ATTACH:
-		xb_attach(x);
-		break;
-	case PCIBK_FE_REOPEN:
-		xb_disconnect(x);
-		x->be = PCIBK_XB_INITIALISED;
-		break;
-	case PCIBK_FE_CLOSE:
-		xb_disconnect(x);
-		x->be = PCIBK_XB_CLOSING;
-		break;
-	case PCIBK_FE_CLOSED:
-		xb_disconnect(x);
-		x->be = PCIBK_XB_CLOSED;
-		break;
-	case PCIBK_FE_RESTART:
-		xb_disconnect(x);
-		x->be = PCIBK_XB_INITIALISED;
-		break;
-	case PCIBK_FE_GONE:
-		xb_disconnect(x);
-		x->be = PCIBK_XB_CLOSED;
+	if (pcibk_session_frontend_changed(&x->ss.s)) {
 		x->removed = true;
-		break;
-	case PCIBK_FE_REMAP: {
-		int be = x->be;
-
-		xb_disconnect(x);
-		xb_attach(x);
-		if (x->be == PCIBK_XB_CONNECTED)
-			x->be = be;
-		break;
+		CHECK(!X_RING(x) && !x->ss.bound);
+		CHECK_EQ(X_BE(x), PCIBK_XB_CLOSED);
 	}
-	}
+	CHECK_EQ(x->ss.lock_errors, 0);		/* never a second map (B16) */
+	CHECK_EQ(x->ss.op_held, 0);
+	CHECK_EQ(X_RING(x), x->ss.bound);
 }
 
 /*
@@ -99,38 +68,51 @@ static void xb_event(struct xb *x)
  */
 static void xb_write(struct xb *x, int st)
 {
-	if (st == PCIBK_XB_CONNECTED && !(x->ring && x->ring_gen == x->fe_gen))
+	if (st == PCIBK_XB_CONNECTED && !(X_RING(x) && x->ring_gen == x->fe_gen))
 		return;
-	if (st == PCIBK_XB_INITIALISED && x->fe != PCIBK_XB_INITIALISED)
+	if (st == PCIBK_XB_INITIALISED && X_FE(x) != PCIBK_XB_INITIALISED)
 		x->fe_gen++;
-	x->fe = st;
+	X_FE(x) = st;
 }
 
 static void xb_init(struct xb *x)
 {
 	memset(x, 0, sizeof(*x));
-	x->fe = PCIBK_XB_INITIALISING;
-	x->be = PCIBK_XB_INITIALISED;	/* devices exported */
-	x->set_up = true;
-	x->online = true;
-	x->fe_keys_ok = true;
+	xb_ops = sim_ops;
+	xb_ops.map = xb_map;
+	x->pg = sim_page_new();
+	sim_session_init(&x->ss, &xb_ops, 5, false);
+	sim_session_publish(&x->ss, x->pg);
+	X_BE(x) = PCIBK_XB_INITIALISED;	/* devices exported */
+	x->ss.s.set_up = true;
+}
+
+static void xb_fini(struct xb *x)
+{
+	if (!x->removed)
+		CHECK_EQ(pcibk_session_disconnect(&x->ss.s), 0);
+	CHECK(!X_RING(x) && !x->ss.bound);
+	CHECK_EQ(x->ss.maps, x->ss.unmaps);
+	sim_page_free(x->pg);
 }
 
 static void xb_check_end(struct xb *x)
 {
+	bool keys_ok = !strcmp(x->ss.fe_magic, XEN_PCI_MAGIC);
+
 	/* connected means: to the ring the frontend has now */
-	CHECK_EQ(x->ring, x->be == PCIBK_XB_CONNECTED);
-	if (x->ring)
+	CHECK_EQ(X_RING(x), X_BE(x) == PCIBK_XB_CONNECTED);
+	if (X_RING(x))
 		CHECK_EQ(x->ring_gen, x->fe_gen);
-	CHECK_EQ(x->maps, x->unmaps + (x->ring ? 1 : 0));
+	CHECK_EQ(x->ss.maps, x->ss.unmaps + (X_RING(x) ? 1 : 0));
 	/* a frontend that published a ring with good keys gets answered */
-	if (x->fe == PCIBK_XB_INITIALISED && x->fe_keys_ok)
-		CHECK(x->ring);
+	if (X_FE(x) == PCIBK_XB_INITIALISED && keys_ok)
+		CHECK(X_RING(x));
 	/* a closed frontend: refused, or ready for the next one, no ring */
-	if (x->fe == PCIBK_XB_CLOSING)
-		CHECK(x->be == PCIBK_XB_CLOSING || x->be == PCIBK_XB_CLOSED);
-	if (x->fe == PCIBK_XB_CLOSED)
-		CHECK(!x->ring && x->be != PCIBK_XB_CONNECTED);
+	if (X_FE(x) == PCIBK_XB_CLOSING)
+		CHECK(X_BE(x) == PCIBK_XB_CLOSING || X_BE(x) == PCIBK_XB_CLOSED);
+	if (X_FE(x) == PCIBK_XB_CLOSED)
+		CHECK(!X_RING(x) && X_BE(x) != PCIBK_XB_CONNECTED);
 }
 
 /* A sequence of writes, each followed by an event or not (coalesced). */
@@ -153,19 +135,23 @@ static void run(const int *seq, unsigned int n, unsigned int deliver)
 	 * again, the same one.
 	 */
 	{
-		struct xb y = x;
+		int be = X_BE(&x);
+		bool ring = X_RING(&x);
+		unsigned int gen = x.ring_gen;
+		unsigned long maps = x.ss.maps;
 
 		xb_event(&x);
-		CHECK_EQ(x.be, y.be);
-		CHECK_EQ(x.ring, y.ring);
-		CHECK_EQ(x.ring_gen, y.ring_gen);
-		if (x.fe != PCIBK_XB_INITIALISED)
-			CHECK_EQ(x.maps, y.maps);
+		CHECK_EQ(X_BE(&x), be);
+		CHECK_EQ(X_RING(&x), ring);
+		CHECK_EQ(x.ring_gen, gen);
+		if (X_FE(&x) != PCIBK_XB_INITIALISED)
+			CHECK_EQ(x.ss.maps, maps);
 		/* RESTART writes two states: asked again, it must not loop */
 		CHECK(x.removed ||
-		      pcibk_session_frontend(x.fe, x.be, x.ring, x.set_up,
-					     x.online) != PCIBK_FE_RESTART);
+		      pcibk_session_frontend(X_FE(&x), X_BE(&x), X_RING(&x),
+					     true, true) != PCIBK_FE_RESTART);
 	}
+	xb_fini(&x);
 }
 
 TEST(session_named_sequences_all_coalescings)
@@ -218,18 +204,23 @@ TEST(session_bad_keys_then_good_keys)
 	struct xb x;
 
 	xb_init(&x);
-	x.fe_keys_ok = false;
+	xb_keys(&x, false);
 	xb_write(&x, PCIBK_XB_INITIALISED);
 	xb_event(&x);
-	CHECK_EQ(x.be, PCIBK_XB_CLOSING);
-	CHECK(!x.ring);
-	x.fe_keys_ok = true;
+	CHECK_EQ(X_BE(&x), PCIBK_XB_CLOSING);
+	CHECK(!X_RING(&x));
+	CHECK_EQ(x.ss.fatals, 1);
+	CHECK_EQ(x.ss.fatal_err, -EFAULT);
+	CHECK(strstr(x.ss.fatal_msg, "version mismatch (6/") != NULL);
+	CHECK_EQ(x.ss.maps, 0);
+	xb_keys(&x, true);
 	xb_write(&x, PCIBK_XB_INITIALISING);
 	xb_write(&x, PCIBK_XB_INITIALISED);
 	xb_event(&x);
-	CHECK_EQ(x.be, PCIBK_XB_CONNECTED);
-	CHECK(x.ring);
+	CHECK_EQ(X_BE(&x), PCIBK_XB_CONNECTED);
+	CHECK(X_RING(&x));
 	xb_check_end(&x);
+	xb_fini(&x);
 }
 
 /* Before the devices are exported nothing connects; afterwards it does. */
@@ -238,16 +229,17 @@ TEST(session_frontend_before_setup)
 	struct xb x;
 
 	xb_init(&x);
-	x.set_up = false;
-	x.be = PCIBK_XB_INITWAIT;
+	x.ss.s.set_up = false;
+	X_BE(&x) = PCIBK_XB_INITWAIT;
 	xb_write(&x, PCIBK_XB_INITIALISED);
 	xb_event(&x);
-	CHECK(!x.ring);
-	x.set_up = true;
-	x.be = PCIBK_XB_INITIALISED;
+	CHECK(!X_RING(&x));
+	x.ss.s.set_up = true;
+	X_BE(&x) = PCIBK_XB_INITIALISED;
 	xb_event(&x);		/* the backend watch's turn */
-	CHECK(x.ring);
+	CHECK(X_RING(&x));
 	xb_check_end(&x);
+	xb_fini(&x);
 }
 
 /* Closed with online 0 (libxl removing the device): the instance goes. */
