@@ -52,6 +52,21 @@ $(OPT_DIR)/libpcibk.a: $(call opt_obj,$(CORE_SRCS))
 $(SAN_DIR)/unit-tests: $(call san_obj,$(UNIT_SRCS) $(SIM_SRCS)) $(SAN_DIR)/libpcibk.a
 	$(CC) $(SAN) -o $@ $^
 
+# The session's op exclusion on threads, under ThreadSanitizer (tests/threads/).
+# TSan does not model fences (-Wtsan says so): the orderings it checks here
+# are the locks' and the atomic bit operations'.
+TSAN_DIR	:= $(BUILD)/tsan
+TSAN		:= -fsanitize=thread -fno-omit-frame-pointer
+tsan_obj = $(patsubst %.c,$(TSAN_DIR)/%.o,$(1))
+
+$(TSAN_DIR)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS_BASE) -Wno-tsan -O1 $(TSAN) -c -o $@ $<
+
+$(TSAN_DIR)/session-threads: $(call tsan_obj,tests/threads/session_threads.c \
+		tests/sim/sim.c tests/sim/session.c $(CORE_SRCS))
+	$(CC) $(TSAN) -o $@ $^ -lpthread
+
 $(OPT_DIR)/bench-core: $(call opt_obj,tests/bench/bench_core.c $(SIM_SRCS)) $(OPT_DIR)/libpcibk.a
 	$(CC) -o $@ $^
 
@@ -65,7 +80,7 @@ deps:
 
 # Every test binary is listed in CHECK_BINS by this file and the fragments;
 # tests/run-checks.sh runs them and sums their "N passed, N failed" lines.
-CHECK_BINS	:= $(SAN_DIR)/unit-tests
+CHECK_BINS	:= $(SAN_DIR)/unit-tests $(TSAN_DIR)/session-threads
 # Built before the tests run, but not run themselves.
 CHECK_DEPS	:=
 

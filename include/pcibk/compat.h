@@ -135,7 +135,10 @@ typedef int64_t s64;
 #define fallthrough		__attribute__((fallthrough))
 #endif
 
-/* Memory, logging and the shared-page tripwire come from the test host. */
+/*
+ * Memory, logging and the shared-page tripwire: defaults in core/user.c,
+ * which a program (the tests: counting, capturing, a tripwire) replaces.
+ */
 void *pcibk_zalloc(size_t sz);
 void pcibk_free(void *p);
 

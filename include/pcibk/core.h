@@ -197,8 +197,16 @@ enum {
 	PCIBK_RING_AER_PENDING,	/* we posted an AER request */
 	PCIBK_RING_DOUBLE_LOGGED,
 	PCIBK_RING_FETCHED,	/* guest->req holds the slot's request */
+	PCIBK_RING_SKIPPED,	/* a kicked worker left its work to a resume */
 };
 
+/*
+ * Each counter is written in one context at a time: events, spurious,
+ * double_events and fast by the event handler (one at a time per ring);
+ * ops, eoi and requeues under the op exclusion (the op lock, or the fast
+ * lock with op_busy clear). eoi counts the EOIs of B12; shown, it is
+ * eoi + spurious, every EOI.
+ */
 struct pcibk_ring_stats {
 	u64 events;
 	u64 spurious;

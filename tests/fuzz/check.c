@@ -271,8 +271,10 @@ static void check_ring(struct fz *f)
 	struct pcibk_ring *r = f->ring;
 	unsigned long owed = pcibk_test_bit(PCIBK_RING_EOI_OWED, &r->flags);
 
-	FZ_ASSERT(r->stats.eoi == f->rf.eois, "ring eoi count %llu vs %lu",
-		  (unsigned long long)r->stats.eoi, f->rf.eois);
+	FZ_ASSERT(r->stats.eoi + r->stats.spurious == f->rf.eois,
+		  "ring eoi count %llu + %llu spurious vs %lu",
+		  (unsigned long long)r->stats.eoi,
+		  (unsigned long long)r->stats.spurious, f->rf.eois);
 	FZ_ASSERT(r->stats.events - r->stats.double_events == f->rf.eois + owed,
 		  "events %llu double %llu eois %lu owed %lu",
 		  (unsigned long long)r->stats.events,

@@ -89,14 +89,20 @@ bool pcibk_session_lock_bounded(struct pcibk_session *s)
 	return true;
 }
 
-/* The worker may have skipped a kick while a bounded lock waited. */
+/*
+ * The end of a bounded lock's section that leaves the ring attached (an
+ * unplug): a kick the worker swallowed meanwhile (PCIBK_RING_SKIPPED) is
+ * given again. Only that one: a worker run that owns no request would
+ * answer the page's old one again (pcibk_session_work()).
+ */
 void pcibk_session_unlock_resume(struct pcibk_session *s)
 {
 	bool ready = s->ring_ready;
 
 	pcibk_write_once(s->stopping, false);
+	pcibk_mb();
 	pcibk_session_unlock(s);
-	if (ready)
+	if (ready && pcibk_test_and_clear_bit(PCIBK_RING_SKIPPED, &s->ring.flags))
 		s->ops->kick(s->ctx);
 }
 
@@ -104,17 +110,26 @@ void pcibk_session_unlock_resume(struct pcibk_session *s)
  * The fast path of B3, in the event handler: a config read, or a write
  * that reaches no field with a sleeping hook (pcibk_op_atomic()), is
  * answered here under the fast lock when no op lock holder is inside,
- * without the wake-up of a worker, which costs more than the access.
+ * without the wake-up of a worker, which costs more than the access. B11
+ * and B12 follow under the same lock, so the ring's counters and EOI are
+ * never touched by the handler and an op lock holder at once.
  */
 static bool ring_try_fast(struct pcibk_session *s)
 {
+	struct pcibk_ring *r = &s->ring;
 	bool answered = false;
 
 	s->ops->fast_lock(s->ctx);
 	if (!s->op_busy && s->ring_ready &&
 	    pcibk_op_atomic(&s->guest, &s->guest.req)) {
 		ring_answer(s);
+		r->stats.fast++;
 		answered = true;
+		/* B11: one request answered here; a next one goes to the worker. */
+		if (ring_claim_next(r))
+			s->ops->kick(s->ctx);
+		else
+			pcibk_ring_eoi_owed(s);
 	}
 	s->ops->fast_unlock(s->ctx);
 	return answered;
@@ -139,15 +154,7 @@ static void ring_event_fast(struct pcibk_session *s)
 	if (!cfg || !ring_try_fast(s)) {
 		pcibk_set_bit(PCIBK_RING_FETCHED, &r->flags);
 		s->ops->kick(s->ctx);
-		return;
 	}
-	r->stats.fast++;
-	/* B11: one request answered here; a next one goes to the worker. */
-	if (ring_claim_next(r)) {
-		s->ops->kick(s->ctx);
-		return;
-	}
-	pcibk_ring_eoi_owed(s);
 }
 
 void pcibk_session_event(struct pcibk_session *s)
@@ -185,10 +192,12 @@ void pcibk_session_event(struct pcibk_session *s)
 		s->ops->wake(s->ctx);
 		return;
 	}
-	/* B5: nothing to do; a spurious EOI lets the kernel throttle storms. */
+	/*
+	 * B5: nothing to do; a spurious EOI lets the kernel throttle storms.
+	 * Counted in spurious only, which only the handler touches.
+	 */
 	if (pcibk_test_and_clear_bit(PCIBK_RING_EOI_OWED, &r->flags)) {
 		r->stats.spurious++;
-		r->stats.eoi++;
 		s->ops->eoi(s->ctx, true);
 	}
 }
@@ -222,9 +231,18 @@ static void ring_work(struct pcibk_session *s)
 
 void pcibk_session_work(struct pcibk_session *s)
 {
-	/* A bounded lock is waiting: leave the requests to it. */
-	if (pcibk_read_once(s->stopping))
-		return;
+	/*
+	 * A bounded lock is waiting: leave the requests to it and say so;
+	 * its resume kicks again. If it resumed meanwhile, whoever takes
+	 * the bit back first (it, or this run) runs the work.
+	 */
+	if (pcibk_read_once(s->stopping)) {
+		pcibk_set_bit(PCIBK_RING_SKIPPED, &s->ring.flags);
+		pcibk_mb();
+		if (pcibk_read_once(s->stopping) ||
+		    !pcibk_test_and_clear_bit(PCIBK_RING_SKIPPED, &s->ring.flags))
+			return;
+	}
 	pcibk_session_lock(s);
 	if (s->ring_ready)
 		ring_work(s);

@@ -111,7 +111,7 @@ int pcibk_ring_stats_show(const struct pcibk_ring_stats *s, char *buf,
 	at = put(buf, len, at, "ring", "events", s->events);
 	at = put(buf, len, at, "ring", "spurious", s->spurious);
 	at = put(buf, len, at, "ring", "ops", s->ops);
-	at = put(buf, len, at, "ring", "eoi", s->eoi);
+	at = put(buf, len, at, "ring", "eoi", s->eoi + s->spurious);
 	at = put(buf, len, at, "ring", "double_events", s->double_events);
 	at = put(buf, len, at, "ring", "requeues", s->requeues);
 	at = put(buf, len, at, "ring", "fast", s->fast);
