@@ -452,6 +452,9 @@ void fz_ring_event(struct fz *f)
 
 void fz_ring_work(struct fz *f)
 {
+	bool owned;
+	u64 ops;
+
 	if (!f->rf.kick_pending || !f->ss.bound)
 		return;
 	f->rf.kick_pending = false;
@@ -463,12 +466,18 @@ void fz_ring_work(struct fz *f)
 		sim_page_arm_keep(f->pg, f->hostile);
 	else
 		sim_page_arm(f->pg, f->hostile);
+	owned = pcibk_test_bit(PCIBK_RING_INFLIGHT, &f->ring->flags);
+	ops = f->ring->stats.ops;
 	fz_guest_begin(f);
 	f->rf.in_work = true;
 	pcibk_session_work(&f->ss.s);
 	f->rf.in_work = false;
 	fz_guest_end(f);
 	sim_page_disarm(f->pg);
+	/* Only the owner of the slot is kicked: nobody else answers. */
+	FZ_ASSERT(owned || f->ring->stats.ops == ops,
+		  "a worker run that owned no request answered %llu",
+		  (unsigned long long)(f->ring->stats.ops - ops));
 	/* A worker run answers at least the request it was kicked for. */
 	f->rf.holding = false;
 	if (!(f->pg->page[0] & (1u << _XEN_PCIF_active)))
