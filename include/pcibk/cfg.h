@@ -5,7 +5,8 @@
  * reads from and may write to a passed-through function's config space.
  *
  * This is the API the kernel module (sysfs, module parameters) and the
- * tools use. The field engine's internals are in <pcibk/cfg_field.h>.
+ * tools use. The field engine's internals are the core's own
+ * (xen-pciback/core/cfg_field.h).
  * Locking is the caller's, as for the rest of the core: every call for
  * one device is serialised with that device's guest requests.
  */

@@ -6,7 +6,7 @@
  * the once-per-device warning, the denied-write record.
  */
 #include "devices.h"
-#include <pcibk/cfg_field.h>
+#include "../../xen-pciback/core/cfg_field.h"	/* the engine's internals */
 
 /* ------------------------------------------------------ merge semantics */
 

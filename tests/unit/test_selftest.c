@@ -6,7 +6,7 @@
  * must make them fail with a logged reason.
  */
 #include "t.h"
-#include <pcibk/selftest.h>
+#include "../../xen-pciback/core/selftest.h"
 
 TEST(selftest_all_pass)
 {

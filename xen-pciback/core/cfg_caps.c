@@ -4,31 +4,8 @@
  * Capability handlers (PROTOCOL.md §6.4): PM, VPD, MSI and MSI-X, first
  * instance only, plus the strict-mode view of the capability list.
  */
-#include <pcibk/cfg_field.h>
-
-#define PCI_STATUS		0x06
-#define PCI_STATUS_CAP_LIST	0x10
-#define PCI_CAPABILITY_LIST	0x34
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_INTX_DISABLE 0x0400
-
-#define PCI_CAP_ID_PM		0x01
-#define PCI_CAP_ID_MSI		0x05
-#define PCI_CAP_ID_MSIX		0x11
-
-#define PCI_PM_CAP_PME_MASK	0xf800
-#define PCI_PM_CTRL_STATE_MASK	0x0003
-#define PCI_PM_CTRL_PME_ENABLE	0x0100
-#define PCI_PM_CTRL_DATA_SEL	0x1e00
-#define PCI_PM_CTRL_PME_STATUS	0x8000
-
-#define PCI_VPD_ADDR_F		0x8000
-
-#define PCI_MSI_FLAGS_ENABLE	0x0001
-#define PCI_MSI_FLAGS_64BIT	0x0080
-#define PCI_MSI_FLAGS_MASKBIT	0x0100
-#define PCI_MSIX_FLAGS_ENABLE	0x8000
-#define PCI_MSIX_FLAGS_MASKALL	0x4000
+#include "cfg_field.h"
+#include "regs.h"
 
 /* Same bound as the capability walk in dev.c: stops malicious loops. */
 #define CAP_HOPS		48

@@ -4,17 +4,11 @@
  * Virtual fields of the type-0 and type-1 headers (PROTOCOL.md §6.2) and
  * BAR/ROM emulation (§6.3).
  */
-#include <pcibk/cfg_field.h>
+#include "cfg_field.h"
+#include "regs.h"
 
-#define PCI_COMMAND_IO		0x0001
-#define PCI_COMMAND_MEMORY	0x0002
-#define PCI_COMMAND_MASTER	0x0004
-#define PCI_COMMAND_INVALIDATE	0x0010
-#define PCI_COMMAND_INTX_DISABLE 0x0400
 /* XSA-120: the only COMMAND bits a guest may drive. */
 #define PCIBK_COMMAND_GUEST	0x02bc
-
-#define PCI_BIST_START		0x40
 
 /* ------------------------------------------------- simple registers */
 

@@ -5,14 +5,7 @@
  */
 #include <pcibk/core.h>
 #include <pcibk/cfg.h>
-
-#define PCI_STATUS		0x06
-#define PCI_STATUS_CAP_LIST	0x10
-#define PCI_CAPABILITY_LIST	0x34
-#define PCI_CB_CAPABILITY_LIST	0x14
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_MEMORY	0x02
-#define PCI_COMMAND_INVALIDATE	0x10
+#include "regs.h"
 
 /* Enough hops for any legal list (48 dwords of 256 bytes); stops loops. */
 #define PCIBK_CAP_HOPS		48

@@ -8,12 +8,7 @@
  * enabled that the core does not know about, no vector left mapped.
  */
 #include <pcibk/core.h>
-
-#define PCI_COMMAND_MEMORY	0x2
-
-#define PCI_MSI_FLAGS_ENABLE	0x0001
-#define PCI_MSIX_FLAGS_ENABLE	0x8000
-#define PCI_MSIX_FLAGS_QSIZE	0x07ff
+#include "regs.h"
 
 /*
  * The other mode's ENABLE bit in hardware. With allow_interrupt_control a

@@ -9,7 +9,7 @@
  * or the device is unbound. Detach does not drop it, so a recipe written
  * once works for every later assignment of the device.
  */
-#include <pcibk/cfg_field.h>
+#include "cfg_field.h"
 
 static int rd_quirk(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 *v)
 {

@@ -13,9 +13,9 @@
  * the text formatters. The synthetic devices live in memory behind a
  * private host-ops table: no real device is touched.
  */
-#include <pcibk/cfg_field.h>
+#include "cfg_field.h"
 #include <pcibk/bdf.h>
-#include <pcibk/selftest.h>
+#include "selftest.h"
 
 struct st {
 	unsigned int passed;

@@ -14,7 +14,7 @@
 #include <asm/xen/hypercall.h>
 
 #include <pcibk/cfg.h>
-#include <pcibk/selftest.h>
+#include "../core/selftest.h"
 
 #include "glue.h"
 

@@ -116,6 +116,12 @@ void pcibk_cfg_remove(struct pcibk_dev *d, unsigned int i);
 struct pcibk_cfg_field *pcibk_cfg_overlap(struct pcibk_dev *d,
 					  unsigned int off, unsigned int size);
 void pcibk_cfg_deny(struct pcibk_dev *d, unsigned int off, unsigned int size);
+/*
+ * A write to a register no field handles, outside permissive mode:
+ * recorded, and the driver warned about it once per seized device.
+ */
+void pcibk_cfg_deny_unhandled(struct pcibk_dev *d, unsigned int off,
+			      unsigned int size);
 
 /* Raw access to the field's own register through the host. */
 int pcibk_cfg_hw_read(struct pcibk_dev *d, struct pcibk_cfg_field *f, u32 *val);
