@@ -44,23 +44,29 @@ void pcibk_ring_eoi_owed(struct pcibk_session *s)
 	}
 }
 
+/*
+ * op_busy under the fast lock: once set, the event handler answers
+ * nothing until it is cleared, and a fast answer in progress is finished
+ * before it is set (it holds the fast lock).
+ */
+static void set_busy(struct pcibk_session *s, bool busy)
+{
+	if (!s->ops->fast_lock)
+		return;
+	s->ops->fast_lock(s->ctx);
+	s->op_busy = busy;
+	s->ops->fast_unlock(s->ctx);
+}
+
 void pcibk_session_lock(struct pcibk_session *s)
 {
 	s->ops->op_lock(s->ctx);
-	if (s->ops->fast_lock) {
-		s->ops->fast_lock(s->ctx);
-		s->op_busy = true;
-		s->ops->fast_unlock(s->ctx);
-	}
+	set_busy(s, true);
 }
 
 void pcibk_session_unlock(struct pcibk_session *s)
 {
-	if (s->ops->fast_lock) {
-		s->ops->fast_lock(s->ctx);
-		s->op_busy = false;
-		s->ops->fast_unlock(s->ctx);
-	}
+	set_busy(s, false);
 	s->ops->op_unlock(s->ctx);
 }
 
@@ -81,11 +87,7 @@ bool pcibk_session_lock_bounded(struct pcibk_session *s)
 		}
 		s->ops->sleep_ms(s->ctx, PCIBK_OP_LOCK_POLL_MS);
 	}
-	if (s->ops->fast_lock) {
-		s->ops->fast_lock(s->ctx);
-		s->op_busy = true;
-		s->ops->fast_unlock(s->ctx);
-	}
+	set_busy(s, true);
 	return true;
 }
 
