@@ -432,7 +432,7 @@ void pcibk_session_work(struct pcibk_session *s);
 /*
  * Map the frontend's page and bind its channel (B1, B16): -EBUSY if a
  * ring is attached (a second map would leak the first). A request posted
- * before the ring was taken is served as if its event came now.
+ * before the ring was taken goes to the worker, as if its event came now.
  */
 int pcibk_session_connect(struct pcibk_session *s, u32 gref, u32 port);
 /*

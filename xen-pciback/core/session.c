@@ -126,10 +126,12 @@ int pcibk_session_connect(struct pcibk_session *s, u32 gref, u32 port)
 	/*
 	 * A request posted before this ring was taken (a remap under a
 	 * frontend that did not see it go) had its event on the old binding:
-	 * serve it as if its event came now.
+	 * the worker serves it (B3 without an event, so no EOI is owed; the
+	 * event handler may be running already, this is not it).
 	 */
-	if (pcibk_sh_test_flag(sh, _XEN_PCIF_active))
-		pcibk_session_event(s);
+	if (pcibk_sh_test_flag(sh, _XEN_PCIF_active) &&
+	    !pcibk_test_and_set_bit(PCIBK_RING_INFLIGHT, &s->ring.flags))
+		s->ops->kick(s->ctx);
 	return 0;
 }
 
