@@ -420,3 +420,48 @@ TEST(stats_show_truncates_safely)
 	CHECK_EQ(buf[0], 0);
 	fix_fini(&f);
 }
+
+/*
+ * The reset of an idle device (bind, do_flr, final release): reset, then
+ * the golden state, quiesce and the virtual state; do_flr's strict form
+ * changes nothing when the reset fails, the others go on all the same.
+ */
+TEST(life_reset_idle)
+{
+	struct fix f;
+	struct pcibk_dev *d;
+
+	fix_init(&f, false);
+	d = fix_add(&f, fix_nic(f.h, 3, 0), false);
+	/* dom0 left it enabled and mastering, with a scratch value */
+	sim_hw_write(f.sd[0], 0x04, 2, 0x0006);
+	sim_hw_write(f.sd[0], 0x0c, 1, 0x10);
+	sim_trace_clear(f.h);
+	CHECK_EQ(pcibk_dev_reset_idle(d, true), 0);
+	CHECK(strncmp(f.h->trace, "reset,golden,", 13) == 0);
+	CHECK_EQ(f.sd[0]->resets, 1);
+	CHECK_EQ(sim_hw_read(f.sd[0], 0x0c, 1), 0);	/* golden */
+	CHECK(!(sim_hw_read(f.sd[0], 0x04, 2) & 0x4));	/* no bus master */
+
+	/* No reset method: the golden state all the same, -ENOTTY. */
+	sim_hw_write(f.sd[0], 0x0c, 1, 0x10);
+	sim_fail(f.h, SIM_RESET, 1, -ENOTTY);
+	CHECK_EQ(pcibk_dev_reset_idle(d, true), -ENOTTY);
+	CHECK_EQ(sim_hw_read(f.sd[0], 0x0c, 1), 0);
+	sim_fail_clear(f.h);
+
+	/* A failed reset: strict leaves everything as it was... */
+	sim_hw_write(f.sd[0], 0x0c, 1, 0x10);
+	sim_trace_clear(f.h);
+	sim_fail(f.h, SIM_RESET, 1, -EIO);
+	CHECK_EQ(pcibk_dev_reset_idle(d, true), -EIO);
+	CHECK(strcmp(f.h->trace, "reset,") == 0);
+	CHECK_EQ(sim_hw_read(f.sd[0], 0x0c, 1), 0x10);
+	sim_fail_clear(f.h);
+	/* ...the others restore and quiesce anyway. */
+	sim_fail(f.h, SIM_RESET, 1, -EIO);
+	CHECK_EQ(pcibk_dev_reset_idle(d, false), -EIO);
+	CHECK_EQ(sim_hw_read(f.sd[0], 0x0c, 1), 0);
+	sim_fail_clear(f.h);
+	fix_fini(&f);
+}
