@@ -33,7 +33,7 @@ dkms_umount() {
 # The files "make dkms-install" reads (relative to the repository).
 dkms_sources() {
 	(cd "$REPO_ROOT" && ls Makefile dkms.conf tests/deps.sh xen-pciback/module.mk \
-		xen-pciback/Kbuild xen-pciback/Kconfig xen-pciback/core/*.c \
+		xen-pciback/scripts/version.sh xen-pciback/scripts/dkms-tree.sh xen-pciback/Kbuild xen-pciback/Kconfig xen-pciback/core/*.c \
 		xen-pciback/linux/*.c xen-pciback/linux/*.h include/pcibk/*.h)
 }
 
