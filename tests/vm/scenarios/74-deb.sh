@@ -45,15 +45,18 @@ deb_intree_path() {
 	[[ $p == "/lib/modules/$(uname -r)/kernel/"* ]] && [ ! -e "/lib/modules/$(uname -r)/updates/dkms/xen-pciback.ko" ]
 }
 
-# Ours unloaded (the devices idle on pciback), modprobe loads the in-tree one.
+# Ours unloaded (the devices idle on pciback), modprobe loads the in-tree
+# one: loaded, without our srcversion (Debian's in-tree modules have none)
+# and without the parameter only ours has (guest_pirqs).
 deb_intree_loads() {
 	local loaded
 	modprobe -r xen-pciback || return 1
 	modprobe xen-pciback || return 1
+	grep -q '^xen_pciback ' /proc/modules || return 1
 	loaded=$(cat /sys/module/xen_pciback/srcversion 2>/dev/null)
-	echo "srcversion: loaded '$loaded', in-tree file '$(modinfo -F srcversion xen-pciback)', ours '$PCIBK_SRCVERSION'"
-	[ -n "$loaded" ] && [ "$loaded" != "$PCIBK_SRCVERSION" ] &&
-		[ "$loaded" = "$(modinfo -F srcversion xen-pciback)" ]
+	echo "loaded: srcversion '${loaded:-none}' (ours '$PCIBK_SRCVERSION'), parameters:" \
+		"$(cd /sys/module/xen_pciback/parameters && echo *)"
+	[ "$loaded" != "$PCIBK_SRCVERSION" ] && [ ! -e /sys/module/xen_pciback/parameters/guest_pirqs ]
 }
 
 if [ "$BACKEND" = deb ]; then
