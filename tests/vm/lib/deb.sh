@@ -20,6 +20,11 @@ DEB_RECIPE=1
 # Sets DKMS_OVERLAY and PCIBK_DKMS_VERSION for add_dkms_payload.
 prepare_deb() {
 	local d=$VM_BUILD/deb key rc=0 debs=()
+	# The packages build the module without the self-checks; a DEBUG=1
+	# 'make module' would not be what they install.
+	case ${DEBUG:-} in
+	1 | y | yes) die "BACKEND=deb: the packages have no debug build (DEBUG=1 is for ours and dkms)" ;;
+	esac
 	mkdir -p "$d"
 	dkms_umount "$d"
 	dkms_base_layer
