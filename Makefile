@@ -7,13 +7,19 @@
 # Xen harness, the fuzzers and the tools have fragments of their own,
 # included at the end.
 #
-#   make            build the library, the tests and the tools
+#   make            the module (when kernel headers are there or can be
+#                   installed), pcibackctl and pcibk-probe optimised, and
+#                   the tests; "make help" lists every target
 #   make check      install build deps if missing, build with ASan+UBSan,
 #                   run every test; ends with "N passed, N failed"
-#   make bench-core op-engine throughput over the simulated host
-#   make bench      bench-core and fuzz exec/s in one table (BENCHMARKS.md)
+#   make install    tools and man pages under DESTDIR/PREFIX, the module
+#                   through DKMS (not with DESTDIR); make uninstall
 
 BUILD		?= build
+
+# The default goal; its prerequisites follow the fragments (at the end).
+.PHONY: all
+all:
 CC		?= cc
 OPT		?= -O2
 WARN		:= -Wall -Wextra -Werror
@@ -70,8 +76,7 @@ $(TSAN_DIR)/session-threads: $(call tsan_obj,tests/threads/session_threads.c \
 $(OPT_DIR)/bench-core: $(call opt_obj,tests/bench/bench_core.c $(SIM_SRCS)) $(OPT_DIR)/libpcibk.a
 	$(CC) -o $@ $^
 
-.PHONY: all deps check check-build bench-core clean
-all: $(SAN_DIR)/unit-tests
+.PHONY: deps check check-build bench-core clean
 
 # Build dependencies (libxen-dev for Xen's io/pciif.h, compilers). Installs
 # only what is missing, so a warm run costs a dpkg query.
@@ -103,3 +108,88 @@ clean:
 -include tools/pcibackctl/pcibackctl.mk
 -include tests/bench/bench.mk
 -include tests/vm/bench/vmbench.mk
+-include debian/deb.mk
+
+# ---- make / make all: what a user runs, and the tests --------------------
+# The tests are the binaries "make check" runs (its scripts are sources).
+# The module is built against KDIR, or the headers kdir.sh finds or
+# installs; without either it is skipped, saying so.
+ALL_TESTS	= $(filter-out %.sh,$(CHECK_BINS)) $(CHECK_DEPS)
+
+.PHONY: all-build module-if-headers
+all: deps
+	@$(MAKE) --no-print-directory all-build
+
+all-build: module-if-headers $(OPT_DIR)/tools/pcibackctl $(OPT_DIR)/tools/pcibk-probe \
+	$(ALL_TESTS)
+	@echo "make: built $(if $(wildcard xen-pciback/xen-pciback.ko),xen-pciback/xen-pciback.ko, )" \
+		"$(OPT_DIR)/tools/pcibackctl $(OPT_DIR)/tools/pcibk-probe and the tests"
+
+module-if-headers:
+	@if [ -n '$(KDIR)' ] || kdir=$$(sh xen-pciback/scripts/kdir.sh); then \
+		$(MAKE) --no-print-directory module $${kdir:+KDIR="$$kdir"}; \
+	else echo "make: no kernel headers (set KDIR=<kernel build dir>): module not built"; fi
+
+# ---- make install / uninstall (GNU directory variables) ------------------
+PREFIX		?= /usr/local
+prefix		?= $(PREFIX)
+exec_prefix	?= $(prefix)
+bindir		?= $(exec_prefix)/bin
+datarootdir	?= $(prefix)/share
+mandir		?= $(datarootdir)/man
+man1dir		?= $(mandir)/man1
+bashcompdir	?= $(datarootdir)/bash-completion/completions
+INSTALL		?= install
+INSTALL_PROGRAM	?= $(INSTALL)
+INSTALL_DATA	?= $(INSTALL) -m 644
+PCIBK_INSTALLED	= $(bindir)/pcibackctl $(bindir)/pcibk-probe \
+		  $(man1dir)/pcibackctl.1 $(man1dir)/pcibk-probe.1 \
+		  $(bashcompdir)/pcibackctl
+
+.PHONY: install uninstall install-tools uninstall-tools
+install: install-tools
+	@if [ -n '$(DESTDIR)' ]; then \
+		echo "install: DESTDIR is set: the module is not installed (DKMS installs into the" \
+			"running system: make dkms-install, or the xen-pciback-dkms package)"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo "install: not root: the module is not installed (make dkms-install as root)"; \
+	else $(MAKE) --no-print-directory dkms-install; fi
+
+install-tools: deps $(OPT_DIR)/tools/pcibackctl $(OPT_DIR)/tools/pcibk-probe
+	$(INSTALL) -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(man1dir)' \
+		'$(DESTDIR)$(bashcompdir)'
+	$(INSTALL_PROGRAM) $(OPT_DIR)/tools/pcibackctl '$(DESTDIR)$(bindir)/pcibackctl'
+	$(INSTALL_PROGRAM) $(OPT_DIR)/tools/pcibk-probe '$(DESTDIR)$(bindir)/pcibk-probe'
+	$(INSTALL_DATA) tools/pcibackctl/pcibackctl.1 tools/pcibk-probe/pcibk-probe.1 \
+		'$(DESTDIR)$(man1dir)/'
+	$(INSTALL_DATA) tools/pcibackctl/pcibackctl.bash-completion \
+		'$(DESTDIR)$(bashcompdir)/pcibackctl'
+
+uninstall: uninstall-tools
+	@if [ -n '$(DESTDIR)' ]; then echo "uninstall: DESTDIR is set: DKMS is left alone"; \
+	elif [ "$$(id -u)" != 0 ]; then echo "uninstall: not root: DKMS is left alone"; \
+	else $(MAKE) --no-print-directory dkms-uninstall; fi
+
+uninstall-tools:
+	rm -f $(foreach f,$(PCIBK_INSTALLED),'$(DESTDIR)$(f)')
+
+# ---- make help: one screen -------------------------------------------------
+.PHONY: help
+help:
+	@echo 'make [all]          module (if kernel headers), pcibackctl, pcibk-probe, tests'
+	@echo 'make check          every test under ASan+UBSan: "N passed, N failed"'
+	@echo 'make install        tools + man pages in DESTDIR/PREFIX (/usr/local); module via'
+	@echo '                    DKMS when root and no DESTDIR; make uninstall reverses it'
+	@echo 'make deb            Debian packages xen-pciback-dkms, pcibackctl in build/deb/'
+	@echo 'make module         xen-pciback.ko against KDIR (DEBUG=1: with self-checks)'
+	@echo 'make module-check   W=1 -Werror, sparse, checkpatch'
+	@echo 'make dkms-install   module through DKMS for KVER; make dkms-uninstall'
+	@echo 'make pcibackctl     the administrator tool; make tools: also pcibk-probe'
+	@echo 'make demo           Xen in QEMU: a NIC passed through to a guest, narrated'
+	@echo 'make vmtest         QEMU + Xen scenarios, BACKEND=intree|ours|dkms|deb'
+	@echo 'make bench          op-engine throughput and fuzz exec/s (BENCHMARKS.md)'
+	@echo 'make vmbench        in-tree vs this backend in QEMU + Xen (BENCHMARKS.md)'
+	@echo 'make fuzz           libFuzzer targets, FUZZ_SECONDS each (docs/fuzzing.md)'
+	@echo 'make fuzz-ci        each fuzz target FUZZ_CI_SECONDS (60); fuzz-cov: coverage'
+	@echo 'make clean          remove build/san and build/opt'
+	@echo 'More: README.md, tests/vm/README.md, xen-pciback/README.md'

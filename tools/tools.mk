@@ -14,4 +14,3 @@ include $(TOOLS_OWN_MK)
 
 .PHONY: tools
 tools: deps $(TOOLS)
-all: $(TOOLS)

@@ -66,8 +66,7 @@ module-clean:
 # ---- DKMS (README.md "Install with DKMS", dkms.conf) ----
 # The version names /usr/src/xen-pciback-<ver>/ and DKMS's registry entry:
 # the commit, marked when the tree has local changes.
-PCIBK_VERSION	?= $(shell v=$$(git describe --always --dirty=.dirty 2>/dev/null) && \
-		   echo "0.1+g$$v" || echo 0.1)
+PCIBK_VERSION	?= $(shell sh xen-pciback/scripts/version.sh)
 KVER		?= $(shell uname -r)
 # Shell: remove every DKMS version of the module and its source tree.
 PCIBK_DKMS_RM	= for v in $$(dkms status -m xen-pciback 2>/dev/null | \
@@ -84,14 +83,7 @@ dkms-install:
 	@bash tests/deps.sh dkms make 'linux-headers-$(KVER)'
 	@set -e; ver='$(PCIBK_VERSION)'; src="/usr/src/xen-pciback-$$ver"; \
 	$(PCIBK_DKMS_RM) \
-	rm -rf "$$src"; mkdir -p "$$src/core" "$$src/linux" "$$src/include/pcibk"; \
-	cp xen-pciback/Kbuild xen-pciback/Kconfig "$$src/"; \
-	cp xen-pciback/core/*.c xen-pciback/core/*.h "$$src/core/"; \
-	cp xen-pciback/linux/*.c xen-pciback/linux/*.h "$$src/linux/"; \
-	cp include/pcibk/*.h "$$src/include/pcibk/"; \
-	sed -e "s|@PCIBK_VERSION@|$$ver|" $(if $(PCIBK_DEBUG_Y),-e \
-		's|CONFIG_XEN_PCIBK=m modules|CONFIG_XEN_PCIBK=m $(PCIBK_DEBUG_Y) modules|') \
-		dkms.conf >"$$src/dkms.conf"; \
+	sh xen-pciback/scripts/dkms-tree.sh "$$src" "$$ver" '$(PCIBK_DEBUG_Y)'; \
 	dkms add -m xen-pciback -v "$$ver"; \
 	dkms build -m xen-pciback -v "$$ver" -k '$(KVER)'; \
 	dkms install -m xen-pciback -v "$$ver" -k '$(KVER)'; \

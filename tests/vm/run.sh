@@ -8,7 +8,7 @@
 #   tests/vm/run.sh demo     boot the stack and narrate one NIC passthrough
 #   tests/vm/run.sh images   only build (or refresh) the cached images
 #
-# Variables (environment): BACKEND (intree|ours|dkms), PCIBK_KO, VM_BUILD,
+# Variables (environment): BACKEND (intree|ours|dkms|deb), PCIBK_KO, VM_BUILD,
 # VM_EXTRA, VM_SCENARIOS, VM_TIMEOUT, VM_SMP, MAKE.  See tests/vm/README.md.
 
 set -euo pipefail
@@ -24,6 +24,8 @@ REPO_ROOT=$(cd "$VM_SRC/../.." && pwd)
 . "$VM_SRC/lib/qemu.sh"
 # shellcheck source=tests/vm/lib/dkms.sh
 . "$VM_SRC/lib/dkms.sh"
+# shellcheck source=tests/vm/lib/deb.sh
+. "$VM_SRC/lib/deb.sh"
 
 usage() {
 	echo "usage: $0 vmtest|demo|images" >&2
@@ -39,8 +41,8 @@ main() {
 	*) usage ;;
 	esac
 	case $BACKEND in
-	intree | ours | dkms) ;;
-	*) die "BACKEND must be 'intree', 'ours' or 'dkms', not '$BACKEND'" ;;
+	intree | ours | dkms | deb) ;;
+	*) die "BACKEND must be 'intree', 'ours', 'dkms' or 'deb', not '$BACKEND'" ;;
 	esac
 	[ "$(id -u)" = 0 ] || die "the harness needs root (apt-get, debootstrap, chroot)"
 
@@ -70,15 +72,22 @@ main() {
 			fi
 		fi
 	fi
-	# BACKEND=dkms: "make dkms-install" in a layer over the dom0 root; the
-	# module 'make module' builds is what its srcversion must match.
-	if [ "$BACKEND" = dkms ]; then
-		prepare_our_module || die "BACKEND=dkms: no module to compare with (see above)"
-		prepare_dkms || die "BACKEND=dkms: the DKMS install failed (see above)"
-	fi
+	# BACKEND=dkms: "make dkms-install" in a layer over the dom0 root;
+	# BACKEND=deb: "apt install" of make deb's packages there. The module
+	# 'make module' builds is what the installed one's srcversion must match.
+	case $BACKEND in
+	dkms | deb)
+		prepare_our_module || die "BACKEND=$BACKEND: no module to compare with (see above)"
+		if [ "$BACKEND" = dkms ]; then
+			prepare_dkms || die "BACKEND=dkms: the DKMS install failed (see above)"
+		else
+			prepare_deb || die "BACKEND=deb: the package install failed (see above)"
+		fi
+		;;
+	esac
 	# The payload copies the images: make it before another run may rebuild them.
 	prepare_run "$mode"
-	[ "$BACKEND" = dkms ] && add_dkms_payload
+	case $BACKEND in dkms | deb) add_dkms_payload ;; esac
 	flock -u 8
 	# QEMU runs are serialized machine-wide, whatever the clone or VM_BUILD:
 	# two TCG machines on a small host starve each other until guests time out.

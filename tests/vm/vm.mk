@@ -2,7 +2,7 @@
 # Copyright (C) 2026 The pcibk authors.
 #
 # QEMU + Xen end-to-end harness (tests/vm/README.md).
-#   make vmtest [BACKEND=intree|ours]   all scenarios, PASS/FAIL/XFAIL lines
+#   make vmtest [BACKEND=intree|ours|dkms|deb]  all scenarios, PASS/FAIL/XFAIL lines
 #   make demo   [BACKEND=ours|intree]   narrated NIC passthrough
 #   make vm-images                      build/refresh the cached images only
 # Variables: PCIBK_KO, VM_BUILD, VM_EXTRA, VM_SCENARIOS, VM_VARS, VM_TIMEOUT, VM_SMP, VM_TCG_THREAD,

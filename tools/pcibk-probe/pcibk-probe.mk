@@ -11,9 +11,10 @@ PROBE_SRCS	:= $(PROBE_DIR)/main.c $(PROBE_DIR)/front.c $(PROBE_DIR)/reqfile.c \
 PROBE_TEST_SRCS	:= $(PROBE_DIR)/test_probe.c $(PROBE_DIR)/reqfile.c $(PROBE_DIR)/stats.c
 PROBE_LIBS	:= -lxenstore -lxenevtchn -lxengnttab
 
+# CPPFLAGS, CFLAGS and LDFLAGS (e.g. dpkg-buildflags' hardening) are added.
 $(OPT_DIR)/tools/pcibk-probe: $(PROBE_SRCS) $(PROBE_DIR)/probe.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(OPT) -o $@ $(PROBE_SRCS) $(PROBE_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS_BASE) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(PROBE_SRCS) $(PROBE_LIBS)
 
 # Static, for a guest image that lacks the Xen libraries.
 $(OPT_DIR)/tools/pcibk-probe.static: $(PROBE_SRCS) $(PROBE_DIR)/probe.h

@@ -37,9 +37,10 @@ if [ "$BACKEND" = ours ] && [ -z "${PCIBK_BENCH:-}" ]; then
 fi
 
 # BACKEND=dkms: "make dkms-install" ran in a layer over this root on the host
-# (tests/vm/lib/dkms.sh); its files go over the root now. The in-tree
+# (tests/vm/lib/dkms.sh); BACKEND=deb: "apt install" of the packages
+# (tests/vm/lib/deb.sh). Its files go over the root now. The in-tree
 # module stays installed: modprobe must prefer DKMS's by depmod's order.
-if [ "$BACKEND" = dkms ]; then
+if [ "$BACKEND" = dkms ] || [ "$BACKEND" = deb ]; then
 	# shellcheck disable=SC1091
 	. "$P/dkms.env"
 	tar -xpf "$P/dkms-overlay.tar" -C / ||

@@ -23,9 +23,10 @@ DKMS_RECIPE=1
 DKMS_OVERLAY=''
 PCIBK_DKMS_VERSION=''
 
+# dkms_umount DIR: the overlay mounted at DIR/mnt.
 dkms_umount() {
-	local m
-	for m in "$VM_BUILD/dkms/mnt/proc" "$VM_BUILD/dkms/mnt"; do
+	local m d=$1
+	for m in "$d/mnt/proc" "$d/mnt"; do
 		if mountpoint -q "$m" 2>/dev/null; then umount "$m"; fi
 	done
 }
@@ -33,7 +34,7 @@ dkms_umount() {
 # The files "make dkms-install" reads (relative to the repository).
 dkms_sources() {
 	(cd "$REPO_ROOT" && ls Makefile dkms.conf tests/deps.sh xen-pciback/module.mk \
-		xen-pciback/Kbuild xen-pciback/Kconfig xen-pciback/core/*.[ch] \
+		xen-pciback/scripts/version.sh xen-pciback/scripts/dkms-tree.sh xen-pciback/Kbuild xen-pciback/Kconfig xen-pciback/core/*.[ch] \
 		xen-pciback/linux/*.c xen-pciback/linux/*.h include/pcibk/*.h)
 }
 
@@ -51,35 +52,52 @@ dkms_base_layer() {
 	if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
 		--no-install-recommends make gcc dkms linux-headers-$KABI && apt-get clean" \
 		>"$d/base-apt.log" 2>&1; then
-		dkms_umount
+		dkms_umount "$VM_BUILD/dkms"
 		die "dkms: apt-get in the dom0 root failed, see $d/base-apt.log"
 	fi
 	# The package's files, for dom0 ("dkms status" needs only bash).
 	chroot "$d/mnt" dpkg-query -L dkms >"$d/dkms-files.txt"
-	dkms_umount
+	dkms_umount "$VM_BUILD/dkms"
 	stamp_set dkms-base "$key"
 }
 
-# Pack the upper layer and the dkms tool into $DKMS_OVERLAY.
+# dkms_pack DIR: pack the upper layer DIR/upper
+# and the dkms tool into $DKMS_OVERLAY.
 dkms_pack() {
-	local d=$VM_BUILD/dkms f
+	local d=$1 f
 	# Whiteouts (files deleted from a lower layer) are character devices.
 	(cd "$d/upper" && find . \( -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt \
 		-o -path ./var/lib/dpkg -o -path ./var/log -o -path ./root \) -prune -o \
 		! -type c ! -type d -print0 | tar --null -cf "$DKMS_OVERLAY.tmp" -T -) ||
 		die "dkms: cannot pack the DKMS install"
 	while read -r f; do
-		if [ -f "$d/base$f" ] || [ -L "$d/base$f" ]; then printf '.%s\0' "$f"; fi
-	done <"$d/dkms-files.txt" | tar -C "$d/base" --null -rf "$DKMS_OVERLAY.tmp" -T - ||
+		if [ -f "$VM_BUILD/dkms/base$f" ] || [ -L "$VM_BUILD/dkms/base$f" ]; then printf '.%s\0' "$f"; fi
+	done <"$VM_BUILD/dkms/dkms-files.txt" |
+		tar -C "$VM_BUILD/dkms/base" --null -rf "$DKMS_OVERLAY.tmp" -T - ||
 		die "dkms: cannot pack the dkms tool"
 	mv "$DKMS_OVERLAY.tmp" "$DKMS_OVERLAY"
+}
+
+# dkms_layer_done DIR RC WHAT MARK: unmount DIR's overlay; if RC (of the
+# install into it) is not 0, show DIR/install.log's tail and return 1;
+# else print the log's lines with MARK and pack the layer.
+dkms_layer_done() {
+	local d=$1 rc=$2 what=$3 mark=$4
+	dkms_umount "$d"
+	if [ "$rc" != 0 ]; then
+		tail -n 20 "$d/install.log" >&2
+		warn "$what failed in the dom0 root, see $d/install.log"
+		return 1
+	fi
+	grep "$mark" "$d/install.log" | sed 's/^/[vm] /'
+	dkms_pack "$d"
 }
 
 # Returns 1 (with the log's tail) when "make dkms-install" fails.
 prepare_dkms() {
 	local d=$VM_BUILD/dkms key files rc=0
 	mkdir -p "$d"
-	dkms_umount
+	dkms_umount "$VM_BUILD/dkms"
 	dkms_base_layer
 	PCIBK_DKMS_VERSION=$(cd "$REPO_ROOT" && $MAKE -s --no-print-directory dkms-version)
 	[ -n "$PCIBK_DKMS_VERSION" ] || die "dkms: '$MAKE dkms-version' printed nothing"
@@ -103,14 +121,7 @@ prepare_dkms() {
 	# builds it then too, so that the srcversions still compare.
 	chroot_run "$d/mnt" make -C /tmp/pcibk-src dkms-install KVER="$KABI" \
 		PCIBK_VERSION="$PCIBK_DKMS_VERSION" DEBUG="${DEBUG:-}" >"$d/install.log" 2>&1 || rc=$?
-	dkms_umount
-	if [ "$rc" != 0 ]; then
-		tail -n 20 "$d/install.log" >&2
-		warn "BACKEND=dkms: make dkms-install failed in the dom0 root, see $d/install.log"
-		return 1
-	fi
-	grep 'dkms-install:' "$d/install.log" | sed 's/^/[vm] /'
-	dkms_pack
+	dkms_layer_done "$d" "$rc" "BACKEND=dkms: make dkms-install" 'dkms-install:' || return 1
 	stamp_set dkms-overlay "$key"
 	info "BACKEND=dkms: DKMS install packed, $(du -h "$DKMS_OVERLAY" | cut -f1)"
 }

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The pcibk authors.
 #
-# BACKEND=dkms only: the backend came from "make dkms-install" (DKMS run in
-# a layer over the dom0 root, tests/vm/lib/build.sh) and 00-setup loaded it
-# with "modprobe xen-pciback". Checks that modprobe resolves to DKMS's
+# BACKEND=dkms and deb: the backend came from "make dkms-install" or from
+# the xen-pciback-dkms package (DKMS run in a layer over the dom0 root,
+# tests/vm/lib/dkms.sh, deb.sh) and 00-setup loaded it with "modprobe
+# xen-pciback". Checks that modprobe resolves to DKMS's
 # module although the in-tree one is still installed, that the loaded
 # module is this tree's build, and that DKMS lists it as installed. That a
 # guest gets devices through it is scenario 10's job:
@@ -40,11 +41,11 @@ dkms_status_installed() {
 	grep -qF "xen-pciback/$PCIBK_DKMS_VERSION, $(uname -r), x86_64: installed" <<<"$out"
 }
 
-if [ "$BACKEND" = dkms ]; then
+if [ "$BACKEND" = dkms ] || [ "$BACKEND" = deb ]; then
 	check dkms.module-path dkms_module_path
 	check dkms.intree-kept dkms_intree_kept
 	check dkms.loaded-is-ours dkms_loaded_is_ours
 	check dkms.status-installed dkms_status_installed
 else
-	note dkms.skipped "BACKEND=$BACKEND (these checks are for BACKEND=dkms)"
+	note dkms.skipped "BACKEND=$BACKEND (these checks are for BACKEND=dkms and deb)"
 fi
