@@ -35,6 +35,8 @@
 #include <pcibk/bdf.h>
 #include <pcibk/core.h>
 
+#include "kcompat.h"
+
 struct pcibk_backend;
 
 /* One function bound to the "pciback" PCI driver. */
@@ -109,6 +111,7 @@ extern const struct attribute_group *pcibk_dev_groups[];
 int pcibk_xenbus_register(void);
 void pcibk_xenbus_unregister(void);
 void pcibk_backend_put(struct pcibk_backend *be);
+void pcibk_xb_remove(struct xenbus_device *xdev);
 
 /* ring.c */
 int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,

@@ -11,7 +11,6 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <xen/events.h>
-#include <xen/pci.h>
 #include <xen/interface/physdev.h>
 #include <asm/xen/hypercall.h>
 

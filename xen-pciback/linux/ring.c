@@ -214,9 +214,8 @@ int pcibk_ring_connect(struct pcibk_backend *be, grant_ref_t gref,
 	be->ring_ready = true;
 	pcibk_op_unlock(be);
 
-	rc = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, port,
-							   pcibk_ring_irq, 0,
-							   "xen-pciback", be);
+	rc = pcibk_kc_bind_evtchn(xdev, port, pcibk_ring_irq, "xen-pciback",
+				  be);
 	if (rc < 0) {
 		xenbus_dev_fatal(xdev, rc, "binding event channel %u", port);
 		pcibk_ring_disconnect(be);

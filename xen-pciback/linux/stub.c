@@ -129,11 +129,11 @@ void pcibk_stub_detach(struct pcibk_pdev *pd)
 	pcibk_pdev_put(pd);
 }
 
+static struct pci_driver pcibk_pci_driver;
+
 static bool pcibk_overridden(struct pci_dev *pdev)
 {
-	/* The driver core holds the device lock around probe. */
-	return pdev->driver_override &&
-	       !strcmp(pdev->driver_override, "pciback");
+	return pcibk_kc_driver_override(pdev, &pcibk_pci_driver.driver);
 }
 
 static int pcibk_pci_probe(struct pci_dev *pdev,
@@ -300,7 +300,7 @@ static struct pci_driver pcibk_pci_driver = {
 	.probe = pcibk_pci_probe,
 	.remove = pcibk_pci_remove,
 	.groups = pcibk_drv_groups,
-	.dev_groups = pcibk_dev_groups,
+	PCIBK_KC_PCI_DEV_GROUPS(pcibk_dev_groups),
 	.err_handler = &pcibk_err_handlers,	/* §12.2, aer.c */
 };
 

@@ -37,7 +37,7 @@ void pcibk_backend_put(struct pcibk_backend *be)
  */
 static enum xenbus_state pcibk_be_state(struct pcibk_backend *be)
 {
-	return xenbus_read_driver_state(be->xdev->nodename);
+	return pcibk_kc_read_state(be->xdev, be->xdev->nodename);
 }
 
 static int pcibk_read_int(struct pcibk_backend *be, const char *key, int *v)
@@ -333,7 +333,7 @@ out:
 static bool pcibk_frontend_act(struct pcibk_backend *be)
 {
 	struct xenbus_device *xdev = be->xdev;
-	int fe = xenbus_read_driver_state(xdev->otherend);
+	int fe = pcibk_kc_read_state(xdev, xdev->otherend);
 	int bs = pcibk_be_state(be);
 	enum pcibk_fe_action act;
 
@@ -468,7 +468,7 @@ err:
 	return rc;
 }
 
-static void pcibk_xb_remove(struct xenbus_device *xdev)
+void pcibk_xb_remove(struct xenbus_device *xdev)
 {
 	struct pcibk_backend *be = dev_get_drvdata(&xdev->dev);
 
@@ -504,7 +504,7 @@ static struct xenbus_driver pcibk_xb_driver = {
 	.name = "xen-pciback",
 	.ids = pcibk_xb_ids,
 	.probe = pcibk_xb_probe,
-	.remove = pcibk_xb_remove,
+	.remove = PCIBK_KC_XB_REMOVE,
 	.otherend_changed = pcibk_frontend_changed,
 };
 
