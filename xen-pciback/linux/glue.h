@@ -107,6 +107,13 @@ void pcibk_pdev_put(struct pcibk_pdev *pd);
 extern const struct attribute_group *pcibk_drv_groups[];
 extern const struct attribute_group *pcibk_dev_groups[];
 
+/* xen_pvh.c */
+void pcibk_pvh_init(void);
+void pcibk_pvh_exit(void);
+int pcibk_pvh_bind(struct pci_dev *pdev);
+void pcibk_pvh_release(struct pci_dev *pdev);
+void pcibk_pvh_reset_done(struct pci_dev *pdev);
+
 /* xenbus.c */
 int pcibk_xenbus_register(void);
 void pcibk_xenbus_unregister(void);

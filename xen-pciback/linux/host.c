@@ -241,6 +241,7 @@ static int pcibk_host_reset(void *hdev)
 	rc = __pci_reset_function_locked(pdev);
 	if (rc && rc != -ENOTTY)
 		dev_warn(&pdev->dev, "function reset failed: %d\n", rc);
+	pcibk_pvh_reset_done(pdev);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 #include <xen/events.h>
+#include <xen/xen.h>
 #include <xen/xenbus.h>
 
 #include <pcibk_probed.h>
@@ -120,6 +121,12 @@ typedef int (*pcibk_kc_gsi_fn)(u32 sbdf);
 
 #if defined(PCIBK_HAVE_XEN_GSI_HOOKS) && IS_ENABLED(CONFIG_XEN_ACPI)
 #define PCIBK_KC_GSI_HOOKS	true
+/*
+ * xen_pvh_domain() reads the variable xen_pvh, exported for modules with
+ * the GSI hooks (6.12); a compile test cannot see an export, and only
+ * the GSI duty asks.
+ */
+#define pcibk_kc_pvh_domain()	xen_pvh_domain()
 static inline void pcibk_kc_register_gsi(pcibk_kc_gsi_fn fn)
 {
 	xen_acpi_register_get_gsi_func(fn);
@@ -137,6 +144,7 @@ static inline int pcibk_kc_setup_gsi(int gsi, int trigger, int polarity)
 }
 #else
 #define PCIBK_KC_GSI_HOOKS	false
+#define pcibk_kc_pvh_domain()	false
 static inline void pcibk_kc_register_gsi(pcibk_kc_gsi_fn fn)
 {
 }

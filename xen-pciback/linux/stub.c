@@ -166,6 +166,9 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 		dev_err(&pdev->dev, "cannot enable device: %d\n", rc);
 		goto err_put;
 	}
+	rc = pcibk_pvh_bind(pdev);
+	if (rc)
+		goto err_disable_dev;
 	/* Header type check, virtual fields, COMMAND shadow, PME off. */
 	rc = pcibk_dev_create(&pcibk_linux_host_ops, pdev, &pd->core);
 	if (rc)
@@ -224,6 +227,7 @@ err_disable:
 err_destroy:
 	pcibk_dev_destroy(pd->core);
 err_disable_dev:
+	pcibk_pvh_release(pdev);
 	pci_disable_device(pdev);
 err_put:
 	pci_set_drvdata(pdev, NULL);
@@ -239,6 +243,7 @@ static void pcibk_final_release(struct pcibk_pdev *pd)
 
 	ops->unregister_owner(pdev);
 	ops->reset(pdev);
+	pcibk_pvh_release(pdev);
 	pci_load_and_free_saved_state(pdev, &pd->golden);
 	pci_restore_state(pdev);
 	if (pd->msix_prepared)
