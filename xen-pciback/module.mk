@@ -15,6 +15,9 @@
 #                       release cached in build/matrix/ (as root);
 #                       MATRIX="6.1 7.2" for some rows, MATRIX_CACHED=1 for
 #                       only the rows whose chroot is already set up
+#   make module-ci      the rows of Debian 12 without chroots: 6.1 with the
+#                       installed headers, 6.12+deb12 with bookworm-
+#                       backports' headers unpacked into build/kheaders/
 #   make dkms-install   install the module with DKMS for KVER (default: the
 #                       running kernel), as root: /usr/src/xen-pciback-<ver>/,
 #                       dkms add, build, install (older versions removed);
@@ -38,7 +41,7 @@ PCIBK_KMAKE	= $(MAKE) --no-print-directory -C "$$kdir" M=$(PCIBK_MOD_DIR) \
 		  CONFIG_XEN_PCIBK=m $(PCIBK_DEBUG_Y)
 
 .PHONY: module module-check module-clean module-build-check module-checkpatch \
-	module-matrix dkms-install dkms-uninstall dkms-version
+	module-matrix module-ci dkms-install dkms-uninstall dkms-version
 module:
 	@$(PCIBK_KDIR) $(PCIBK_KMAKE) modules
 
@@ -68,6 +71,9 @@ module-checkpatch:
 
 module-matrix:
 	@bash xen-pciback/scripts/module-matrix.sh $(if $(MATRIX_CACHED),-c) $(MATRIX)
+
+module-ci:
+	@bash xen-pciback/scripts/module-matrix.sh -n
 
 module-clean:
 	@$(PCIBK_KDIR) $(PCIBK_KMAKE) clean

@@ -12,6 +12,11 @@
 #                                    (default: every row)
 #   -s  set up the chroots only (debootstrap, headers), build nothing
 #   -c  only the rows whose chroot is already set up (CI)
+#   -k  exit 0 if every row's chroot is set up, 1 if not (builds nothing)
+#   -n  native: no chroot, only the rows of this machine's release
+#       (Debian 12: 6.1 with the installed headers, 6.12+deb12 with
+#       bookworm-backports' headers unpacked by kheaders.sh); make
+#       module-ci
 #
 # The chroots are cached under $PCIBK_MATRIX_DIR (build/matrix/<release>):
 # one per release, the backports rows share their release's chroot. A
@@ -36,10 +41,19 @@ rows=(
 
 setup_only=0
 cached_only=0
-while getopts sc o; do
+native=0
+while getopts sckn o; do
 	case $o in
+	k)
+		for r in "${rows[@]}"; do
+			read -r label rel suite <<<"$r"
+			[ -s "$mdir/$rel/.headers-$suite" ] || exit 1
+		done
+		exit 0
+		;;
 	s) setup_only=1 ;;
 	c) cached_only=1 ;;
+	n) native=1 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -50,8 +64,13 @@ die() {
 	exit 1
 }
 
-[ "$(id -u)" = 0 ] || die "run as root (debootstrap and chroot)"
-if ! command -v debootstrap >/dev/null; then
+host_rel=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+if [ $native = 1 ]; then
+	[ "$host_rel" = bookworm ] ||
+		die "-n builds for Debian 12 on Debian 12; this is '${host_rel:-unknown}'"
+elif [ "$(id -u)" != 0 ]; then
+	die "run as root (debootstrap and chroot)"
+elif ! command -v debootstrap >/dev/null; then
 	echo "module-matrix: installing debootstrap"
 	bash "$here/tests/deps.sh" debootstrap || die "cannot install debootstrap (apt-get install debootstrap)"
 	command -v debootstrap >/dev/null || die "debootstrap is missing after installing it"
@@ -144,10 +163,10 @@ CHECK
 	chmod +x "$mdir/$1$common/scripts/checker-valid.sh"
 }
 
-# Copy the module's sources (not its build products) to $2 in release $1's
-# chroot; every run builds from a fresh copy.
+# Copy the module's sources (not its build products) to $1; every run
+# builds from a fresh copy.
 copy_sources() {
-	local dst=$mdir/$1$2
+	local dst=$1
 	rm -rf "$dst"
 	mkdir -p "$dst"
 	tar -C "$here" -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
@@ -164,12 +183,51 @@ selected() {
 	return 1
 }
 
+# The row of one build: $label, $st, $log, $kdir, $sparse, $t0.
+row_result() {
+	local warn res=ok
+	warn=$(grep -cE 'warning:|WARNING:|\[-Werror=' "$log")
+	if [ $st != 0 ] || [ "$warn" != 0 ]; then
+		res=FAILED
+		fails=$((fails + 1))
+	fi
+	# The kernel turns a sparse it finds too old off (and says so).
+	grep -q 'specified, but .* not available or not up to date' "$log" &&
+		sparse=
+	table+=("$(printf '%-12s %-8s %8s %8s  %s' "$label" "$res" "$warn" $((SECONDS - t0)) \
+		"${kdir##*/linux-headers-}${sparse:+, sparse}")")
+}
+
 table=()
 fails=0
-done_rows=0
 for r in "${rows[@]}"; do
 	read -r label rel suite <<<"$r"
 	selected "$label" || continue
+	if [ $native = 1 ]; then
+		[ "$rel" = "$host_rel" ] || continue
+		t0=$SECONDS
+		log=$mdir/native/$label.log
+		mkdir -p "$mdir/native"
+		if [ "$suite" = "$rel" ]; then
+			kdir=$(sh "$here/xen-pciback/scripts/kdir.sh") || kdir=
+		else
+			kdir=$(bash "$here/xen-pciback/scripts/kheaders.sh" "$suite") || kdir=
+		fi
+		if [ -z "$kdir" ]; then
+			fails=$((fails + 1))
+			table+=("$(printf '%-12s %-8s %8s %8s  %s' "$label" FAILED - $((SECONDS - t0)) "no headers from $suite")")
+			continue
+		fi
+		kdir=$(readlink -f "$kdir")
+		copy_sources "$mdir/native/src/$label"
+		command -v sparse >/dev/null || bash "$here/tests/deps.sh" sparse
+		sparse=C=2
+		make --no-print-directory -j2 -C "$kdir" M="$mdir/native/src/$label/xen-pciback" \
+			CONFIG_XEN_PCIBK=m W=1 $sparse KCFLAGS=-Werror modules >"$log" 2>&1
+		st=$?
+		row_result
+		continue
+	fi
 	if [ $cached_only = 1 ] && [ ! -s "$mdir/$rel/.headers-$suite" ]; then
 		table+=("$(printf '%-12s %-8s %8s %8s  %s' "$label" skipped - - "no cached $rel chroot")")
 		continue
@@ -194,29 +252,18 @@ for r in "${rows[@]}"; do
 		table+=("$(printf '%-12s %-8s %8s %8s  %s' "$label" FAILED - $((SECONDS - t0)) "chroot setup ($mdir/$rel-debootstrap.log)")")
 		continue
 	fi
-	copy_sources "$rel" "/src/$label"
+	copy_sources "$mdir/$rel/src/$label"
 	sparse=
 	[ -x "$mdir/$rel/usr/bin/sparse" ] && sparse=C=2
 	sparse_check "$rel" "$kdir"
 	in_chroot "$rel" make --no-print-directory -j2 -C "$kdir" M="/src/$label/xen-pciback" \
 		CONFIG_XEN_PCIBK=m W=1 $sparse KCFLAGS=-Werror modules >"$log" 2>&1
 	st=$?
-	warn=$(grep -cE 'warning:|WARNING:|\[-Werror=' "$log")
-	res=ok
-	if [ $st != 0 ] || [ "$warn" != 0 ]; then
-		res=FAILED
-		fails=$((fails + 1))
-	fi
-	done_rows=$((done_rows + 1))
-	# The kernel turns a sparse it finds too old off (and says so).
-	grep -q 'specified, but .* not available or not up to date' "$log" &&
-		sparse=
-	table+=("$(printf '%-12s %-8s %8s %8s  %s' "$label" "$res" "$warn" $((SECONDS - t0)) \
-		"${kdir##*/linux-headers-}${sparse:+, sparse}")")
+	row_result
 done
 
 echo
 printf '%-12s %-8s %8s %8s  %s\n' kernel result warnings seconds headers
 for l in "${table[@]}"; do echo "$l"; done
-[ $fails = 0 ] || { echo "module-matrix: $fails row(s) failed (logs: $mdir/<kernel>.log)"; exit 1; }
+[ $fails = 0 ] || { echo "module-matrix: $fails row(s) failed (logs: $mdir/$([ $native = 1 ] && echo native/)<kernel>.log)"; exit 1; }
 echo "module-matrix: ${#table[@]} rows, 0 failed"
