@@ -128,7 +128,9 @@ setup_headers() {
 }
 
 # Run a command in release $1's chroot, in a mount namespace of its own
-# with /dev and /proc, so that nothing stays mounted afterwards.
+# with /dev and /proc, so that nothing stays mounted afterwards. Some
+# headers packages depend on their kernel image: INITRD=No spares the
+# chroot an initramfs.
 in_chroot() {
 	local root=$mdir/$1
 	shift
@@ -136,7 +138,8 @@ in_chroot() {
 		root=$1; shift
 		mount --rbind /dev "$root/dev" && mount -t proc proc "$root/proc" &&
 		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+			HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+			INITRD=No "$@"
 	' in_chroot "$root" "$@"
 }
 
