@@ -39,6 +39,21 @@ rows=(
 	"7.3        trixie    trixie-backports"
 )
 
+# The probes (xen-pciback/probes/) each row must answer yes to, and no
+# to the others. Most wrong answers would fail the build anyway; the
+# duties' hooks (xen_gsi_hooks, xen_reset_device) would not: a "no"
+# only turns the duties off.
+probes_of() {
+	local old="pci_driver_override" mid="evtchn_bind_xdev pci_dev_groups xen_pci_h xenbus_remove_void"
+	local hooks="dev_driver_override xen_gsi_hooks xen_reset_device"
+	case $1 in
+	5.10) echo "$old" ;;
+	6.1) echo "$old $mid" ;;
+	6.12+*) echo "$mid $hooks" ;;
+	7.*) echo "$mid $hooks xenbus_state_xdev" ;;
+	esac
+}
+
 setup_only=0
 cached_only=0
 native=0
@@ -107,20 +122,23 @@ setup_chroot() {
 	touch "$root/.ready"
 }
 
-# Install the amd64 headers meta-package of suite $2 in release $1's chroot
-# (it brings the compiler the kernel was built with) and print the build
-# directory of the newest headers from that suite.
+# Install in release $1's chroot the amd64 headers that suite $2's
+# linux-headers-amd64 names (they bring the compiler the kernel was built
+# with), and print their build directory. The ABI's own package, not the
+# meta-package: a release and its backports share one chroot, and the
+# backports' meta-package would leave the release's headers to autoremove.
 setup_headers() {
-	local rel=$1 suite=$2 root=$mdir/$1 stamp
+	local rel=$1 suite=$2 root=$mdir/$1 stamp abi
 	stamp=$root/.headers-$suite
 	if [ ! -s "$stamp" ]; then
+		abi=$(in_chroot "$rel" apt-cache depends "linux-headers-amd64/$suite" 2>/dev/null |
+			sed -n 's/^ *Depends: linux-headers-\([0-9].*\)$/\1/p' | head -n 1)
+		[ -n "$abi" ] || { echo "module-matrix: no linux-headers-amd64 in $suite" >&2; return 1; }
 		in_chroot "$rel" apt-get install -y -q --no-install-recommends \
-			-t "$suite" linux-headers-amd64 >>"$mdir/$rel-debootstrap.log" 2>&1 ||
+			-t "$suite" "linux-headers-$abi" >>"$mdir/$rel-debootstrap.log" 2>&1 ||
 			{ tail -n 20 "$mdir/$rel-debootstrap.log" >&2; return 1; }
-		in_chroot "$rel" apt-cache depends -t "$suite" linux-headers-amd64 2>/dev/null |
-			sed -n 's/^ *Depends: linux-headers-\([0-9].*\)$/\1/p' | head -n 1 >"$stamp"
+		echo "$abi" >"$stamp"
 	fi
-	local abi
 	abi=$(cat "$stamp")
 	[ -n "$abi" ] && [ -f "$root/usr/src/linux-headers-$abi/Makefile" ] ||
 		{ rm -f "$stamp"; echo "module-matrix: no headers for $suite in $root" >&2; return 1; }
@@ -186,12 +204,21 @@ selected() {
 	return 1
 }
 
-# The row of one build: $label, $st, $log, $kdir, $sparse, $t0.
+# The row of one build: $label, $st, $log, $kdir, $sparse, $t0, and the
+# module directory $1 (its pcibk_probed.h).
 row_result() {
-	local warn res=ok
+	local warn res=ok got want
 	warn=$(grep -cE 'warning:|WARNING:|\[-Werror=' "$log")
+	got=$(sed -n 's/^#define PCIBK_HAVE_\([A-Z0-9_]*\) 1$/\1/p' "$1/pcibk_probed.h" 2>/dev/null |
+		tr 'A-Z' 'a-z' | sort | tr '\n' ' ')
+	want=$(probes_of "$label" | tr ' ' '\n' | sort | tr '\n' ' ')
+	if [ $st = 0 ] && [ "$got" != "$want" ]; then
+		echo "module-matrix: $label: probes answered yes to: ${got:-none}; expected: $want" >>"$log"
+		st=probes
+	fi
 	if [ $st != 0 ] || [ "$warn" != 0 ]; then
 		res=FAILED
+		[ $st = probes ] && res=PROBES
 		fails=$((fails + 1))
 	fi
 	# The kernel turns a sparse it finds too old off (and says so).
@@ -228,7 +255,7 @@ for r in "${rows[@]}"; do
 		make --no-print-directory -j2 -C "$kdir" M="$mdir/native/src/$label/xen-pciback" \
 			CONFIG_XEN_PCIBK=m W=1 $sparse KCFLAGS=-Werror modules >"$log" 2>&1
 		st=$?
-		row_result
+		row_result "$mdir/native/src/$label/xen-pciback"
 		continue
 	fi
 	if [ $cached_only = 1 ] && [ ! -s "$mdir/$rel/.headers-$suite" ]; then
@@ -262,7 +289,7 @@ for r in "${rows[@]}"; do
 	in_chroot "$rel" make --no-print-directory -j2 -C "$kdir" M="/src/$label/xen-pciback" \
 		CONFIG_XEN_PCIBK=m W=1 $sparse KCFLAGS=-Werror modules >"$log" 2>&1
 	st=$?
-	row_result
+	row_result "$mdir/$rel/src/$label/xen-pciback"
 done
 
 echo
