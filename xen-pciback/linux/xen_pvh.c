@@ -81,11 +81,21 @@ static int pcibk_pvh_gsi_lookup(u32 sbdf)
 	return rc;
 }
 
-/* Module init, after everything else registered. */
+/*
+ * Module init, after everything else registered. Says which duties this
+ * dom0 has, so that a log shows what the module will do (a device with
+ * a pin stands for every device in the GSI question).
+ */
 void pcibk_pvh_init(void)
 {
-	if (pcibk_pvh_calls(PCIBK_DUTY_INIT, 0) & PCIBK_DUTY_REGISTER_GSI)
-		pcibk_kc_register_gsi(pcibk_pvh_gsi_lookup);
+	if (!(pcibk_pvh_calls(PCIBK_DUTY_INIT, 0) & PCIBK_DUTY_REGISTER_GSI))
+		return;
+	pcibk_kc_register_gsi(pcibk_pvh_gsi_lookup);
+	pr_info("GSI lookup registered; GSI setup at bind %s, Xen told of resets %s\n",
+		pcibk_pvh_calls(PCIBK_DUTY_BIND, 1) & PCIBK_DUTY_SETUP_GSI ?
+		"on" : "off",
+		pcibk_pvh_calls(PCIBK_DUTY_RESET, 0) & PCIBK_DUTY_XEN_RESET ?
+		"on" : "off");
 }
 
 /* Module exit, before anything else goes. */
