@@ -9,6 +9,15 @@
 #   make module-check   W=1 with warnings as errors, sparse (C=2) and
 #                       checkpatch over the project's kernel files
 #   make module-clean   remove the kernel build products
+#   make module-matrix  W=1 -Werror (and sparse) against the headers of every
+#                       Debian release from bullseye (5.10) to forky (7.2)
+#                       and trixie-backports (7.3), each in a chroot of its
+#                       release cached in build/matrix/ (as root);
+#                       MATRIX="6.1 7.2" for some rows, MATRIX_CACHED=1 for
+#                       only the rows whose chroot is already set up
+#   make module-ci      the rows of Debian 12 without chroots: 6.1 with the
+#                       installed headers, 6.12+deb12 with bookworm-
+#                       backports' headers unpacked into build/kheaders/
 #   make dkms-install   install the module with DKMS for KVER (default: the
 #                       running kernel), as root: /usr/src/xen-pciback-<ver>/,
 #                       dkms add, build, install (older versions removed);
@@ -22,7 +31,7 @@ PCIBK_MOD_DIR	:= $(CURDIR)/xen-pciback
 PCIBK_CP_DIR	:= $(BUILD)/checkpatch
 PCIBK_CP_CONF	:= xen-pciback/checkpatch.conf
 PCIBK_KFILES	= $(sort $(wildcard xen-pciback/core/*.[ch] xen-pciback/linux/*.c \
-		  xen-pciback/linux/*.h include/pcibk/*.h))
+		  xen-pciback/linux/*.h xen-pciback/probes/*.c include/pcibk/*.h))
 
 # Shell prologue: sets $kdir, from KDIR or derived.
 PCIBK_KDIR	= kdir='$(KDIR)'; \
@@ -32,7 +41,7 @@ PCIBK_KMAKE	= $(MAKE) --no-print-directory -C "$$kdir" M=$(PCIBK_MOD_DIR) \
 		  CONFIG_XEN_PCIBK=m $(PCIBK_DEBUG_Y)
 
 .PHONY: module module-check module-clean module-build-check module-checkpatch \
-	dkms-install dkms-uninstall dkms-version
+	module-matrix module-ci dkms-install dkms-uninstall dkms-version
 module:
 	@$(PCIBK_KDIR) $(PCIBK_KMAKE) modules
 
@@ -59,6 +68,12 @@ module-checkpatch:
 	@perl $(PCIBK_CP_DIR)/scripts/checkpatch.pl --no-tree --terse --show-types \
 		$$(grep -v '^#' $(PCIBK_CP_CONF)) -f $(PCIBK_KFILES) && \
 		echo "module-check: checkpatch clean ($(words $(PCIBK_KFILES)) files)"
+
+module-matrix:
+	@bash xen-pciback/scripts/module-matrix.sh $(if $(MATRIX_CACHED),-c) $(MATRIX)
+
+module-ci:
+	@bash xen-pciback/scripts/module-matrix.sh -n
 
 module-clean:
 	@$(PCIBK_KDIR) $(PCIBK_KMAKE) clean

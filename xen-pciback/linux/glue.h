@@ -31,6 +31,8 @@
 #include <pcibk/bdf.h>
 #include <pcibk/core.h>
 
+#include "kcompat.h"
+
 struct pcibk_backend;
 
 /* One function bound to the "pciback" PCI driver. */
@@ -94,10 +96,18 @@ void pcibk_pdev_put(struct pcibk_pdev *pd);
 extern const struct attribute_group *pcibk_drv_groups[];
 extern const struct attribute_group *pcibk_dev_groups[];
 
+/* xen_pvh.c */
+void pcibk_pvh_init(void);
+void pcibk_pvh_exit(void);
+int pcibk_pvh_bind(struct pci_dev *pdev);
+void pcibk_pvh_release(struct pci_dev *pdev);
+void pcibk_pvh_reset_done(struct pci_dev *pdev);
+
 /* xenbus.c */
 int pcibk_xenbus_register(void);
 void pcibk_xenbus_unregister(void);
 void pcibk_backend_put(struct pcibk_backend *be);
+void pcibk_xb_remove(struct xenbus_device *xdev);
 
 /* ring.c: the session's primitives (struct pcibk_host_ops) */
 void pcibk_be_setup(struct pcibk_backend *be);

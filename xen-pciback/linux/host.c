@@ -11,7 +11,6 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <xen/events.h>
-#include <xen/pci.h>
 #include <xen/interface/physdev.h>
 #include <asm/xen/hypercall.h>
 
@@ -242,6 +241,7 @@ static int pcibk_host_reset(void *hdev)
 	rc = __pci_reset_function_locked(pdev);
 	if (rc && rc != -ENOTTY)
 		dev_warn(&pdev->dev, "function reset failed: %d\n", rc);
+	pcibk_pvh_reset_done(pdev);
 	return rc;
 }
 

@@ -127,6 +127,7 @@ static int __init pcibk_init(void)
 		pr_err("cannot register the xenbus backend: %d\n", rc);
 		goto err_stub;
 	}
+	pcibk_pvh_init();
 	pr_info("backend is %s\n", pcibk_passthrough ? "passthrough" : "vpci");
 	return 0;
 
@@ -139,6 +140,7 @@ err_seize:
 
 static void __exit pcibk_exit(void)
 {
+	pcibk_pvh_exit();
 	/* Guests first: their teardown detaches every assigned function. */
 	pcibk_xenbus_unregister();
 	pcibk_stub_unregister();

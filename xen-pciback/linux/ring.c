@@ -166,9 +166,8 @@ int pcibk_be_bind(void *ctx, u32 port)
 	struct pcibk_backend *be = ctx;
 	int rc;
 
-	rc = bind_interdomain_evtchn_to_irqhandler_lateeoi(be->xdev, port,
-							   pcibk_be_irq, 0,
-							   "xen-pciback", be);
+	rc = pcibk_kc_bind_evtchn(be->xdev, port, pcibk_be_irq, "xen-pciback",
+				  be);
 	if (rc < 0) {
 		xenbus_dev_fatal(be->xdev, rc, "binding event channel %u", port);
 		return rc;

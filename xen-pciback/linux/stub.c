@@ -140,11 +140,11 @@ void pcibk_stub_unclaim(void *hdev)
 	pcibk_pdev_put(pd);
 }
 
+static struct pci_driver pcibk_pci_driver;
+
 static bool pcibk_overridden(struct pci_dev *pdev)
 {
-	/* The driver core holds the device lock around probe. */
-	return pdev->driver_override &&
-	       !strcmp(pdev->driver_override, "pciback");
+	return pcibk_kc_driver_override(pdev, &pcibk_pci_driver.driver);
 }
 
 static int pcibk_pci_probe(struct pci_dev *pdev,
@@ -177,6 +177,9 @@ static int pcibk_pci_probe(struct pci_dev *pdev,
 		dev_err(&pdev->dev, "cannot enable device: %d\n", rc);
 		goto err_put;
 	}
+	rc = pcibk_pvh_bind(pdev);
+	if (rc)
+		goto err_disable_dev;
 	/* Header type check, virtual fields, COMMAND shadow, PME off. */
 	rc = pcibk_dev_create(&pcibk_linux_host_ops, pdev, &pd->core);
 	if (rc)
@@ -233,6 +236,7 @@ err_disable:
 err_destroy:
 	pcibk_dev_destroy(pd->core);
 err_disable_dev:
+	pcibk_pvh_release(pdev);
 	pci_disable_device(pdev);
 err_put:
 	pci_set_drvdata(pdev, NULL);
@@ -248,6 +252,7 @@ static void pcibk_final_release(struct pcibk_pdev *pd)
 
 	ops->unregister_owner(pdev);
 	pcibk_dev_reset_idle(pd->core, false);
+	pcibk_pvh_release(pdev);
 	if (pd->msix_prepared)
 		pcibk_host_physdev_msix(pdev, false);
 	kfree(pd->golden);
@@ -300,7 +305,7 @@ static struct pci_driver pcibk_pci_driver = {
 	.probe = pcibk_pci_probe,
 	.remove = pcibk_pci_remove,
 	.groups = pcibk_drv_groups,
-	.dev_groups = pcibk_dev_groups,
+	PCIBK_KC_PCI_DEV_GROUPS(pcibk_dev_groups),
 	.err_handler = &pcibk_err_handlers,	/* §12.2, aer.c */
 };
 

@@ -39,7 +39,7 @@ void pcibk_backend_put(struct pcibk_backend *be)
  */
 static enum xenbus_state pcibk_be_state(struct pcibk_backend *be)
 {
-	return xenbus_read_driver_state(be->xdev->nodename);
+	return pcibk_kc_read_state(be->xdev, be->xdev->nodename);
 }
 
 static int pcibk_read_int(struct pcibk_backend *be, const char *key, int *v)
@@ -243,7 +243,7 @@ int pcibk_be_xb_state(void *ctx, bool frontend)
 {
 	struct pcibk_backend *be = ctx;
 
-	return frontend ? xenbus_read_driver_state(be->xdev->otherend) :
+	return frontend ? pcibk_kc_read_state(be->xdev, be->xdev->otherend) :
 	       pcibk_be_state(be);
 }
 
@@ -372,7 +372,7 @@ err:
 	return rc;
 }
 
-static void pcibk_xb_remove(struct xenbus_device *xdev)
+void pcibk_xb_remove(struct xenbus_device *xdev)
 {
 	struct pcibk_backend *be = dev_get_drvdata(&xdev->dev);
 
@@ -409,7 +409,7 @@ static struct xenbus_driver pcibk_xb_driver = {
 	.name = "xen-pciback",
 	.ids = pcibk_xb_ids,
 	.probe = pcibk_xb_probe,
-	.remove = pcibk_xb_remove,
+	.remove = PCIBK_KC_XB_REMOVE,
 	.otherend_changed = pcibk_frontend_changed,
 };
 

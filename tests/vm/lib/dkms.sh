@@ -35,7 +35,8 @@ dkms_umount() {
 dkms_sources() {
 	(cd "$REPO_ROOT" && ls Makefile dkms.conf tests/deps.sh xen-pciback/module.mk \
 		xen-pciback/scripts/version.sh xen-pciback/scripts/dkms-tree.sh xen-pciback/Kbuild xen-pciback/Kconfig xen-pciback/core/*.[ch] \
-		xen-pciback/linux/*.c xen-pciback/linux/*.h include/pcibk/*.h)
+		xen-pciback/linux/*.c xen-pciback/linux/*.h xen-pciback/probes/*.c \
+		xen-pciback/probes/run.sh include/pcibk/*.h)
 }
 
 dkms_base_layer() {
