@@ -105,6 +105,21 @@ static void inflight_done(struct fz *f)
 }
 
 /*
+ * The in-flight request, if it has its answer already (from the event
+ * handler, or a worker run before this callback): checked now, against
+ * the topology it was answered in, before the callback changes it (a
+ * reconfigure may release its device).
+ */
+static void inflight_answered(struct fz *f)
+{
+	struct fz_sess *s = &f->sess;
+
+	if (s->inflight && f->pg == s->inflight_pg && !f->rf.reposted &&
+	    !(f->pg->page[0] & (1u << _XEN_PCIF_active)))
+		inflight_done(f);
+}
+
+/*
  * The session's map: the frontend's page now, as a new grant mapping of
  * it. A ring mapped while one is attached would leak it.
  */
@@ -257,6 +272,7 @@ static void act(struct fz *f)
 	FZ_ASSERT(!s->gone, "a watch acted after GONE");
 	if (s->fe == PCIBK_XB_INITIALISED)
 		s->seen = true;
+	inflight_answered(f);
 	switch (s->drop) {
 	case FZ_DROP_FLUSH:
 		fz_ring_flush(f);
@@ -267,6 +283,7 @@ static void act(struct fz *f)
 	default:
 		break;
 	}
+	inflight_answered(f);
 	TRACE("  callback: frontend %d backend %d ring %d online %d\n", s->fe,
 	      s->be, s->attached, s->online);
 	if (pcibk_session_frontend_changed(&f->ss.s))

@@ -295,16 +295,39 @@ fail:
 	return NULL;
 }
 
+/*
+ * The handshake's wait: Connected, or Closing as the backend's answer. A
+ * backend that was Closing already (a refused attempt before this one)
+ * has not answered this one until its state changes, or a second passed.
+ */
+static int wait_connect(struct probe_front *f, int before, unsigned int ms)
+{
+	double start = now_us(), end = start + ms * 1000.0;
+	int st;
+
+	for (;;) {
+		st = xs_get_int(f, f->be, "state", -1);
+		if (st == XenbusStateConnected)
+			return st;
+		if (st == XenbusStateClosing &&
+		    (before != XenbusStateClosing || now_us() > start + 1e6))
+			return st;
+		if (now_us() > end)
+			return -1;
+		usleep(20000);
+	}
+}
+
 int probe_handshake(struct probe_front *f, unsigned int ms)
 {
+	int st, before = xs_get_int(f, f->be, "state", -1);
 	char *s;
-	int st;
 
 	if (probe_publish(f) || !set_state(f, XenbusStateInitialised)) {
 		perror("pcibk-probe: xenstore write");
 		return -1;
 	}
-	st = wait_backend(f, XenbusStateConnected, XenbusStateClosing, ms);
+	st = wait_connect(f, before, ms);
 	if (st != XenbusStateConnected) {
 		s = xs_get(f, f->be, "state");
 		fprintf(stderr, "pcibk-probe: backend %s did not connect (state %s)\n",

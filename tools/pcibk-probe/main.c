@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include "probe.h"
 
@@ -125,7 +126,9 @@ static void print_states(unsigned int mask)
  * "verdict": how the backend ended up. The backend's state, then a
  * conf_read of the first device: connected (4) and answering, refused
  * (5 or 6, and no successful answer), connected but silent (4, no
- * answer), closed but answering, or stuck (any other state).
+ * answer), closed but answering, or stuck (any other state). A state
+ * that changed while the read was under way is read again after it: the
+ * backend was still acting on the last directive.
  */
 static void verdict(struct ctx *c, unsigned int line)
 {
@@ -145,6 +148,10 @@ static void verdict(struct ctx *c, unsigned int line)
 		r.devfn = c->devs[0].devfn;
 	}
 	probe_send(c->f, &r, &rep);
+	if (probe_backend_state(c->f) != st) {
+		usleep(200000);
+		st = probe_backend_state(c->f);
+	}
 	if (rep.timeout)
 		snprintf(ans, sizeof(ans), "no answer in %.0f ms", rep.usec / 1000);
 	else
