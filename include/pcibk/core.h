@@ -2,12 +2,14 @@
 /* Copyright (C) 2026 The pcibk authors. */
 /*
  * The portable backend core: per-device state, the per-guest view
- * (virtual topology), the op engine and the shared-page state machine.
+ * (virtual topology), the op engine, and a guest's session (its ring, the
+ * op exclusion, the xenbus state machine, release and AER).
  *
- * Locking is the caller's: everything about one guest (its topology, its
- * devices' MSI state and virtual config space, its ring) is serialised by
- * the caller, and claiming a device for a guest is serialised across
- * guests. The kernel glue uses one mutex per guest and one global mutex.
+ * Everything about one guest (its topology, its devices' MSI state and
+ * virtual config space, its ring) is serialised by the session's op
+ * exclusion ("one guest's session" below); claiming a device for a guest
+ * is serialised across guests by the host (one global mutex in the
+ * kernel glue).
  */
 #ifndef PCIBK_CORE_H
 #define PCIBK_CORE_H

@@ -122,7 +122,7 @@ struct fz_sess {
 #define FZ_F_NOMSI		0x04
 #define FZ_F_HOSTILE		0x08
 #define FZ_F_EXT		0x10	/* step opcodes mod 24, not 20 */
-#define FZ_F_FAST		0x20	/* the ring has the glue's fast path */
+#define FZ_F_FAST		0x20	/* the session has a fast lock: fast path */
 #define FZ_F_FEW_PIRQS		0x40	/* Xen gives the guest 12 MSI pirqs */
 /*
  * Session steps (opcodes mod 26): this flag together with bits 7-6 of the

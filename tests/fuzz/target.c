@@ -4,7 +4,7 @@
  * The libFuzzer / AFL++ entry point, built once per target:
  *   -DFZ_TARGET_MODE=FZ_MODE_OPS   "ops":  requests straight into the op engine
  *   -DFZ_TARGET_MODE=FZ_MODE_RING  "ring": every request through the
- *                                  shared-page state machine (fake ring ops)
+ *                                  guest's session (the harness plays its host ops)
  *   -DFZ_TARGET_MODE=FZ_MODE_PARSE "parse": the sysfs/parameter text parsers
  */
 #include "harness.h"
