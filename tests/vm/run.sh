@@ -8,7 +8,8 @@
 #   tests/vm/run.sh demo     boot the stack and narrate one NIC passthrough
 #   tests/vm/run.sh images   only build (or refresh) the cached images
 #
-# Variables (environment): BACKEND (intree|ours|dkms|deb), PCIBK_KO, VM_BUILD,
+# Variables (environment): VM_STACK (bookworm|trixie), BACKEND
+# (intree|ours|dkms|deb), PCIBK_KO, VM_BUILD,
 # VM_EXTRA, VM_SCENARIOS, VM_TIMEOUT, VM_SMP, MAKE.  See tests/vm/README.md.
 
 set -euo pipefail
@@ -40,6 +41,9 @@ main() {
 	images) BACKEND=${BACKEND:-intree} ;;
 	*) usage ;;
 	esac
+	# The demo shows what a newcomer has, Debian's stable release; vmtest
+	# defaults to this machine's own release.
+	if [ "$mode" = demo ]; then stack_init trixie; else stack_init "$HOST_CODENAME"; fi
 	case $BACKEND in
 	intree | ours | dkms | deb) ;;
 	*) die "BACKEND must be 'intree', 'ours', 'dkms' or 'deb', not '$BACKEND'" ;;

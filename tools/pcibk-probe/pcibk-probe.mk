@@ -40,7 +40,7 @@ CHECK_BINS	+= $(SAN_DIR)/tools/pcibk-probe-tests
 # (tests/vm/README.md, VM_QEMU_LOCK). Results: the RESULT lines,
 # and build/vm/logs/vmtest-<backend>/probe-<backend>.txt.
 PROBE_VM_EXTRA	= $(BUILD)/probe-vm/extra-$(or $(BACKEND),intree)
-PROBE_VM_BUILD	:= $(or $(VM_BUILD),build/vm)
+PROBE_VM_BUILD	:= $(VM_STACK_BUILD)
 
 .PHONY: probe-vmtest
 probe-vmtest: $(OPT_DIR)/tools/pcibk-probe.static
@@ -49,10 +49,8 @@ probe-vmtest: $(OPT_DIR)/tools/pcibk-probe.static
 	mkdir -p $(PROBE_VM_EXTRA)
 	cp $< $(PROBE_VM_EXTRA)/pcibk-probe
 	cp $(PROBE_DIR)/vm/* $(PROBE_VM_EXTRA)/
-	@for m in xen-evtchn xen-gntalloc; do \
-		f=$$(find $(PROBE_VM_BUILD)/pkg/lib/modules -name $$m.ko | head -n 1); \
-		if [ -n "$$f" ]; then cp "$$f" $(PROBE_VM_EXTRA)/; \
-		else echo "probe-vmtest: $$m.ko not found in the guest kernel"; fi; done
+	@dst=$(PROBE_VM_EXTRA); for m in xen-evtchn xen-gntalloc; do \
+		$(VM_COPY_KMOD) || echo "probe-vmtest: $$m.ko not found in the guest kernel"; done
 	$(MAKE) --no-print-directory vmtest VM_EXTRA=$(PROBE_VM_EXTRA) VM_SCENARIOS=probe \
 		VM_VARS="$(VM_VARS) PROBE_FUZZ_SECONDS=$(or $(PROBE_FUZZ_SECONDS),120)" \
 		VM_TIMEOUT=$(or $(VM_TIMEOUT),1500) BACKEND=$(or $(BACKEND),intree)

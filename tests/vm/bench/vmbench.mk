@@ -43,9 +43,8 @@ vmbench: $(OPT_DIR)/tools/pcibk-probe.static $(OPT_DIR)/vmbench/cfgread
 	cp $(OPT_DIR)/vmbench/cfgread $(VMBENCH_DIR)/70-bench.sh $(VMBENCH_DIR)/dom0-init.sh \
 		$(PROBE_DIR)/vm/guest-init.sh $(PROBE_DIR)/vm/60-probe.sh $(VMBENCH_EXTRA)/
 	cp $(VMBENCH_DIR)/msix.txt $(VMBENCH_EXTRA)/bench-msix.txt
-	@for m in xen-evtchn xen-gntalloc; do \
-		f=$$(find $(PROBE_VM_BUILD)/pkg/lib/modules -name $$m.ko | head -n 1); \
-		[ -n "$$f" ] && cp "$$f" $(VMBENCH_EXTRA)/; done; true
+	@dst=$(VMBENCH_EXTRA); for m in xen-evtchn xen-gntalloc; do \
+		$(VM_COPY_KMOD) || true; done
 	$(if $(BENCH_BASE_KO),mkdir -p $(VMBENCH_EXTRA)/base && cp $(BENCH_BASE_KO) $(VMBENCH_EXTRA)/base/xen-pciback.ko)
 	@mkdir -p $(dir $(VMBENCH_LOG))
 	@echo "vmbench: Xen runs with $(VMBENCH_IRQS) (P3's 64 and 128 MSI-X vectors do not fit" \

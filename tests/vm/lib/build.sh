@@ -7,7 +7,7 @@
 # shellcheck shell=bash
 
 HOST_PACKAGES=(qemu-system-x86 debootstrap cpio busybox-static e2fsprogs kmod
-	gzip tar coreutils)
+	gzip xz-utils tar coreutils)
 
 # Bump a recipe number when the matching build step changes in a way its
 # other inputs do not show (edits of this file do not invalidate the cache).
@@ -91,42 +91,93 @@ host_apt_entries() {
 	done | awk -v c="$codename" '$2 == c || index($2, c "-") == 1 || index($2, c "/") == 1'
 }
 
-derive_inputs() {
-	CODENAME=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$CODENAME" ] || die "cannot read VERSION_CODENAME from /etc/os-release"
-	APT_ENTRIES=$(host_apt_entries "$CODENAME" | sort -u)
-	MIRROR=$(awk -v c="$CODENAME" '$2 == c { print $1; exit }' <<<"$APT_ENTRIES")
-	[ -n "$MIRROR" ] || die "no 'deb <mirror> $CODENAME' entry in the host's apt sources"
+# apt for the stack's packages. Native stack: the machine's own lists and
+# sources. Another release: the machine's sources of its own release with
+# the suite names changed (bookworm-security becomes trixie-security, same
+# mirrors), in lists of the stack's own under $VM_BUILD/apt; the machine's
+# apt configuration is not touched.
+STACK_APT=()
+stack_apt_setup() {
+	STACK_APT=()
+	[ "$STACK_NATIVE" = 1 ] && return 0
+	local a=$VM_BUILD/apt
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	awk '{ printf "deb %s %s", $1, $2; for (i = 3; i <= NF; i++) printf " %s", $i; print "" }' \
+		<<<"$APT_ENTRIES" >"$a/sources.list"
+	STACK_APT=(-o "Dir::Etc::sourcelist=$a/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::lists=$a/lists" -o "Dir::Cache=$a/cache" -o Dir::State::status=/dev/null
+		-o APT::Get::List-Cleanup=0)
+}
 
-	apt_lists_present || apt_update_once
-	local dep
-	dep=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
-	if [ -z "$dep" ]; then
-		apt_update_once
-		dep=$(apt-cache depends linux-image-amd64 |
-			sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+stack_lists_present() {
+	if [ "$STACK_NATIVE" = 1 ]; then
+		apt_lists_present
+	else
+		compgen -G "$VM_BUILD/apt/lists/*_Packages*" >/dev/null
 	fi
-	[ -n "$dep" ] || die "cannot derive the kernel ABI from 'apt-cache depends linux-image-amd64'"
+}
+
+STACK_APT_UPDATED=0
+stack_apt_update_once() {
+	if [ "$STACK_NATIVE" = 1 ]; then
+		apt_update_once
+		return
+	fi
+	[ "$STACK_APT_UPDATED" = 1 ] && return 0
+	info "apt-get update ($VM_STACK lists, $VM_BUILD/apt)"
+	apt-get "${STACK_APT[@]}" update -q >"$VM_BUILD/apt/update.log" 2>&1 || {
+		cat "$VM_BUILD/apt/update.log" >&2
+		die "apt-get update of the $VM_STACK lists failed"
+	}
+	STACK_APT_UPDATED=1
+}
+
+# The stack's kernel ABI and Xen packages.
+stack_resolve() {
+	local dep
+	dep=$(apt-cache "${STACK_APT[@]}" depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+	[ -n "$dep" ] || return 1
 	KABI=${dep#linux-image-}
-	XEN_HV_PKG=$(apt-cache depends xen-system-amd64 |
+	XEN_HV_PKG=$(apt-cache "${STACK_APT[@]}" depends xen-system-amd64 |
 		sed -n 's/^ *Depends: \(xen-hypervisor-[0-9][^ ]*-amd64\)$/\1/p' | head -n1)
-	XEN_UTILS_PKG=$(apt-cache depends xen-system-amd64 |
+	XEN_UTILS_PKG=$(apt-cache "${STACK_APT[@]}" depends xen-system-amd64 |
 		sed -n 's/^ *Depends: \(xen-utils-[0-9][^ ]*\)$/\1/p' | head -n1)
-	if [ -z "$XEN_HV_PKG" ] || [ -z "$XEN_UTILS_PKG" ]; then
-		die "cannot derive the Xen packages from 'apt-cache depends xen-system-amd64'"
+	[ -n "$XEN_HV_PKG" ] && [ -n "$XEN_UTILS_PKG" ]
+}
+
+derive_inputs() {
+	CODENAME=$VM_STACK
+	local entries
+	entries=$(host_apt_entries "$HOST_CODENAME" | sort -u)
+	if [ "$STACK_NATIVE" = 1 ]; then
+		APT_ENTRIES=$entries
+	else
+		APT_ENTRIES=$(awk -v h="$HOST_CODENAME" -v c="$CODENAME" \
+			'{ if ($2 == h) $2 = c; else if (index($2, h "-") == 1) $2 = c substr($2, length(h) + 1); print }' \
+			<<<"$entries" | grep -v -- '-backports ' | sort -u)
+	fi
+	MIRROR=$(awk -v c="$CODENAME" '$2 == c { print $1; exit }' <<<"$APT_ENTRIES")
+	[ -n "$MIRROR" ] || die "no 'deb <mirror> $HOST_CODENAME' entry in the host's apt sources"
+	stack_apt_setup
+
+	stack_lists_present || stack_apt_update_once
+	if ! stack_resolve; then
+		stack_apt_update_once
+		stack_resolve || die "cannot derive the kernel ABI and Xen packages of $VM_STACK" \
+			"('apt-cache depends linux-image-amd64 xen-system-amd64')"
 	fi
 	XEN_VER=${XEN_HV_PKG#xen-hypervisor-}
 	XEN_VER=${XEN_VER%-amd64}
-	KPKG_VER=$(apt-cache policy "linux-image-$KABI" | sed -n 's/^ *Candidate: //p')
-	XPKG_VER=$(apt-cache policy "$XEN_HV_PKG" | sed -n 's/^ *Candidate: //p')
-	info "kernel ABI $KABI ($KPKG_VER), $XEN_HV_PKG ($XPKG_VER), mirror $MIRROR"
+	KPKG_VER=$(apt-cache "${STACK_APT[@]}" policy "linux-image-$KABI" | sed -n 's/^ *Candidate: //p')
+	XPKG_VER=$(apt-cache "${STACK_APT[@]}" policy "$XEN_HV_PKG" | sed -n 's/^ *Candidate: //p')
+	info "stack $VM_STACK: kernel ABI $KABI ($KPKG_VER), $XEN_HV_PKG ($XPKG_VER), mirror $MIRROR"
 }
 
 apt_download() {
-	(cd "$VM_BUILD/debs" && apt-get download -q "$@" >/dev/null 2>&1) && return 0
-	apt_update_once
-	(cd "$VM_BUILD/debs" && apt-get download -q "$@") || die "apt-get download $* failed"
+	(cd "$VM_BUILD/debs" && apt-get "${STACK_APT[@]}" download -q "$@" >/dev/null 2>&1) && return 0
+	stack_apt_update_once
+	(cd "$VM_BUILD/debs" && apt-get "${STACK_APT[@]}" download -q "$@") || die "apt-get download $* failed"
 }
 
 # Kernel and hypervisor packages, extracted under $PKGROOT.
@@ -146,6 +197,11 @@ fetch_packages() {
 	for d in "$VM_BUILD"/debs/*.deb; do
 		dpkg -x "$d" "$PKGROOT"
 	done
+	# Debian 13's kernel keeps its modules in /usr/lib/modules (merged
+	# /usr): give depmod and modprobe -d the /lib/modules they look for.
+	if [ ! -e "$PKGROOT/lib" ] && [ -d "$PKGROOT/usr/lib/modules" ]; then
+		ln -s usr/lib "$PKGROOT/lib"
+	fi
 	depmod -b "$PKGROOT" "$KABI"
 	gzip -dc "$PKGROOT"/boot/xen-*.gz >"$VM_BUILD/xen"
 	cp "$PKGROOT/boot/vmlinuz-$KABI" "$VM_BUILD/vmlinuz"
@@ -239,10 +295,26 @@ copy_modules() {
 		modprobe -d "$PKGROOT" -S "$KABI" --show-depends "$m" |
 			awk '$1 == "insmod" { print $2 }'
 	done | awk '!seen[$0]++' | while read -r path; do
-		mkdir -p "$dest$(dirname "${path#"$PKGROOT"}")"
-		cp "$path" "$dest${path#"$PKGROOT"}"
-		echo "${path#"$PKGROOT"}" >>"$dest/modules.load"
+		local rel=${path#"$PKGROOT"}
+		rel=${rel%.xz}
+		mkdir -p "$dest$(dirname "$rel")"
+		module_copy "$path" "$dest$rel"
+		echo "$rel" >>"$dest/modules.load"
 	done
+}
+
+# module_copy FILE DEST: a module as a plain .ko (Debian 13 ships them
+# xz-compressed; the initramfs images load them with busybox's insmod).
+module_copy() {
+	case $1 in
+	*.ko.xz) xz -dc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+# module_find NAME: the file of module NAME in the stack's kernel package.
+module_find() {
+	find "$PKGROOT/lib/modules/$KABI/" \( -name "$1.ko" -o -name "$1.ko.xz" \) | head -n 1
 }
 
 make_cpio() {
@@ -329,7 +401,16 @@ build_guest_kmod() {
 		GUEST_KMOD=$out/pcibk_irqtest.ko
 		return 0
 	fi
-	if [ ! -f "$kdir/Makefile" ]; then
+	if [ "$STACK_NATIVE" = 0 ]; then
+		info "guest test module: pcibk_irqtest.ko for $KABI (in the $VM_STACK dom0 root)"
+		rm -rf "$out"
+		mkdir -p "$out"
+		if ! stack_guest_kmod "$out"; then
+			tail -n 20 "$out/build.log" >&2
+			warn "the guest test module did not build (see $out/build.log)"
+			return 0
+		fi
+	elif [ ! -f "$kdir/Makefile" ]; then
 		info "installing linux-headers-$KABI (for the guests' test module)"
 		apt_lists_present || apt_update_once
 		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
@@ -340,15 +421,17 @@ build_guest_kmod() {
 				warn "cannot install linux-headers-$KABI: no guest test module"
 		fi
 	fi
-	[ -f "$kdir/Makefile" ] || return 0
-	info "guest test module: pcibk_irqtest.ko for $KABI"
-	rm -rf "$out"
-	mkdir -p "$out"
-	cp "$src"/* "$out/"
-	if ! make -C "$kdir" M="$out" modules >"$out/build.log" 2>&1; then
-		tail -n 20 "$out/build.log" >&2
-		warn "the guest test module did not build (see $out/build.log)"
-		return 0
+	if [ "$STACK_NATIVE" = 1 ]; then
+		[ -f "$kdir/Makefile" ] || return 0
+		info "guest test module: pcibk_irqtest.ko for $KABI"
+		rm -rf "$out"
+		mkdir -p "$out"
+		cp "$src"/* "$out/"
+		if ! make -C "$kdir" M="$out" modules >"$out/build.log" 2>&1; then
+			tail -n 20 "$out/build.log" >&2
+			warn "the guest test module did not build (see $out/build.log)"
+			return 0
+		fi
 	fi
 	vm=$(modinfo -F vermagic "$out/pcibk_irqtest.ko" 2>/dev/null)
 	if [ "${vm%% *}" != "$KABI" ]; then
@@ -369,6 +452,7 @@ build_all() {
 	build_guest_initrd
 	build_disks
 	build_guest_kmod
+	prepare_qemu
 }
 
 # Set by prepare_our_module, used by make_payload (qemu.sh).
@@ -380,9 +464,15 @@ OUR_KO=''
 prepare_our_module() {
 	local ko=$PCIBK_KO rc=0
 	case $ko in /*) ;; *) ko=$REPO_ROOT/$ko ;; esac
+	# Another release's kernel: the default module is built for it in
+	# its dom0 root (lib/dkms.sh, stack_module), not by the host's make.
+	if [ "$STACK_NATIVE" = 0 ] && [ "$PCIBK_KO" = xen-pciback/xen-pciback.ko ]; then
+		stack_module || true
+		ko=$STACK_KO
+	fi
 	# The default module file is the 'module' target's: (re)build it when
 	# that target exists.  A file given explicitly is used as it is.
-	if [ "$PCIBK_KO" = xen-pciback/xen-pciback.ko ]; then
+	if [ "$PCIBK_KO" = xen-pciback/xen-pciback.ko ] && [ "$STACK_NATIVE" = 1 ]; then
 		(cd "$REPO_ROOT" && $MAKE -q module >/dev/null 2>&1) || rc=$?
 		if [ "$rc" = 2 ]; then
 			[ -f "$ko" ] || warn "BACKEND=ours: $ko does not exist and the top-level" \

@@ -4,8 +4,32 @@
 # Shared helpers and defaults of the host-side harness (sourced by run.sh).
 # shellcheck shell=bash
 
-VM_BUILD=${VM_BUILD:-$REPO_ROOT/build/vm}
-VM_EXTRA=${VM_EXTRA:-$VM_BUILD/extra}
+# The stack: the Debian release whose Xen, kernel and QEMU the harness
+# boots (lib/build.sh; "Stacks" in tests/vm/README.md). This machine's own
+# release is "native": its apt sources, kernel headers and QEMU are used as
+# they are; another release's are fetched into the stack's own cache.
+HOST_CODENAME=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+STACKS='bookworm trixie'
+
+# stack_init DEFAULT: VM_STACK (DEFAULT when unset), STACK_NATIVE, and the
+# cache: build/vm for the machine's own release, build/vm-<stack> else.
+stack_init() {
+	VM_STACK=${VM_STACK:-$1}
+	case " $STACKS " in
+	*" $VM_STACK "*) ;;
+	*) die "VM_STACK must be one of: $STACKS (not '$VM_STACK')" ;;
+	esac
+	[ -n "$HOST_CODENAME" ] || die "cannot read VERSION_CODENAME from /etc/os-release"
+	STACK_NATIVE=0
+	[ "$VM_STACK" = "$HOST_CODENAME" ] && STACK_NATIVE=1
+	if [ "$STACK_NATIVE" = 1 ]; then
+		VM_BUILD=${VM_BUILD:-$REPO_ROOT/build/vm}
+	else
+		VM_BUILD=${VM_BUILD:-$REPO_ROOT/build/vm-$VM_STACK}
+	fi
+	VM_EXTRA=${VM_EXTRA:-$VM_BUILD/extra}
+}
+
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
 # QEMU 7.2's multi-threaded TCG crashed QEMU itself (SIGSEGV, three times at

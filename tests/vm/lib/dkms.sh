@@ -140,3 +140,61 @@ add_dkms_payload() {
 	tar -rf "$RUN_DIR/payload.tar" -C "$t" ./dkms-overlay.tar ./dkms.env
 	rm -rf "$t"
 }
+
+# Another release's kernel (VM_STACK not this machine's release): modules
+# for it are built in a chroot of the dom0 root over dkms/base, with that
+# release's gcc, C library and linux-headers-$KABI (the headers' helper
+# programs need its C library), in a throw-away layer kbuild/upper.
+# kbuild_in_root LOG COMMAND: the repository's files named on standard
+# input are copied to /tmp/pcibk-src, then COMMAND runs there (sh -c);
+# its output goes to LOG, and what it built stays under
+# $VM_BUILD/kbuild/upper/tmp/pcibk-src.
+kbuild_in_root() {
+	local d=$VM_BUILD/kbuild log=$1 cmd=$2 rc=0
+	mkdir -p "$d"
+	dkms_umount "$d"
+	dkms_base_layer
+	rm -rf "$d/upper" "$d/work"
+	mkdir -p "$d/upper" "$d/work" "$d/mnt"
+	mount -t overlay overlay \
+		-o "lowerdir=$VM_BUILD/dkms/base:$ROOTFS,upperdir=$d/upper,workdir=$d/work" "$d/mnt" ||
+		die "kbuild: cannot mount an overlay over $ROOTFS"
+	mkdir -p "$d/mnt/tmp/pcibk-src"
+	tar -C "$REPO_ROOT" -cf - -T - | tar -xf - -C "$d/mnt/tmp/pcibk-src"
+	chroot_run "$d/mnt" sh -c "cd /tmp/pcibk-src && $cmd" >"$log" 2>&1 || rc=$?
+	dkms_umount "$d"
+	return $rc
+}
+
+# stack_module: "make module" for the stack's kernel in the dom0 root, into
+# $STACK_KO (cached on the sources, DEBUG and the layer); 1 if it fails.
+STACK_KO=''
+stack_module() {
+	local d=$VM_BUILD/kbuild key files
+	STACK_KO=$d/module/xen-pciback.ko
+	mapfile -t files < <(dkms_sources | sed "s|^|$REPO_ROOT/|")
+	mkdir -p "$d"
+	dkms_base_layer
+	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/dkms-base")" -s "debug=${DEBUG:-}" -f "${files[@]}")
+	stamp_ok stack-module "$key" && [ -f "$STACK_KO" ] && return 0
+	info "building the module for $KABI in the $VM_STACK dom0 root: make module"
+	rm -rf "$d/module"
+	if ! dkms_sources | kbuild_in_root "$d/module.log" \
+		"make module KDIR=/lib/modules/$KABI/build DEBUG='${DEBUG:-}'"; then
+		tail -n 20 "$d/module.log" >&2
+		warn "'make module' for $KABI failed, see $d/module.log"
+		return 1
+	fi
+	mkdir -p "$d/module"
+	cp "$d/upper/tmp/pcibk-src/xen-pciback/xen-pciback.ko" "$STACK_KO" || return 1
+	stamp_set stack-module "$key"
+}
+
+# stack_guest_kmod OUT: the guests' test module for the stack's kernel.
+stack_guest_kmod() {
+	local out=$1
+	(cd "$REPO_ROOT" && ls tests/vm/kmod/*) |
+		kbuild_in_root "$out/build.log" "make -C /lib/modules/$KABI/build M=/tmp/pcibk-src/tests/vm/kmod modules" ||
+		return 1
+	cp "$VM_BUILD/kbuild/upper/tmp/pcibk-src/tests/vm/kmod/pcibk_irqtest.ko" "$out/"
+}

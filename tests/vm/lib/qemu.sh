@@ -96,14 +96,63 @@ guest_initrd_with_tools() {
 	f=$REPO_ROOT/build/opt/tools/pcibk-probe.static
 	[ -x "$f" ] && cp "$f" "$t/pcibk-tools/pcibk-probe"
 	for m in xen-evtchn xen-gntalloc; do
-		f=$(find "$VM_BUILD/pkg/lib/modules/$KABI" -name "$m.ko" | head -n 1)
-		[ -n "$f" ] && cp "$f" "$t/pcibk-tools/"
+		f=$(module_find "$m")
+		[ -n "$f" ] && module_copy "$f" "$t/pcibk-tools/$m.ko"
 	done
 	{
 		gzip -dc "$VM_BUILD/guest-initrd.cpio.gz"
 		(cd "$t" && find . -print0 | cpio --null -o -H newc --quiet)
 	} | gzip -1 >"$out"
 	rm -rf "$t"
+}
+
+# The stack's own QEMU. Native stack: the machine's (qemu-system-x86 of its
+# release). Another release: that release's qemu-system-x86, installed in a
+# layer over the stack's dom0 root (qemu/base; cached, redone when the dom0
+# root changes) and run in a chroot of it, in a mount namespace of its own
+# where $VM_BUILD is bound at the same path (serial log, monitor pipes,
+# disks). VM_QEMU=host runs the machine's QEMU for any stack.
+QEMU_WRAP=()
+QEMU_RECIPE=1
+prepare_qemu() {
+	QEMU_WRAP=()
+	QEMU_VERSION=$(qemu-system-x86_64 --version | head -n 1)
+	if [ "$STACK_NATIVE" = 1 ] || [ "${VM_QEMU:-stack}" = host ]; then
+		return 0
+	fi
+	local d=$VM_BUILD/qemu key
+	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/rootfs-base")" -s "recipe-$QEMU_RECIPE")
+	if ! stamp_ok qemu-base "$key" || [ ! -x "$d/base/usr/bin/qemu-system-x86_64" ]; then
+		info "QEMU: $VM_STACK's qemu-system-x86 in a layer over the dom0 root"
+		dkms_umount "$d"
+		rm -rf "$d/base" "$d/work"
+		mkdir -p "$d/base" "$d/work" "$d/mnt"
+		mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$d/base,workdir=$d/work" "$d/mnt" ||
+			die "QEMU: cannot mount an overlay over $ROOTFS"
+		if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
+			--no-install-recommends qemu-system-x86 && apt-get clean" >"$d/apt.log" 2>&1; then
+			dkms_umount "$d"
+			die "QEMU: apt-get install qemu-system-x86 in the $VM_STACK root failed, see $d/apt.log"
+		fi
+		dkms_umount "$d"
+		rm -rf "$d/work"
+		stamp_set qemu-base "$key"
+	fi
+	mkdir -p "$d/mnt" "$d/tmp"
+	# The overlay's upper layer is a tmpfs of the namespace: nothing is kept.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	QEMU_WRAP=(unshare -m --propagation private sh -c '
+		d=$1 r=$2
+		shift 2
+		mount -t tmpfs tmpfs "$d/tmp" && mkdir "$d/tmp/u" "$d/tmp/w" &&
+			mount -t overlay overlay \
+				-o "lowerdir=$d/base:$r,upperdir=$d/tmp/u,workdir=$d/tmp/w" "$d/mnt" &&
+			mkdir -p "$d/mnt$VM_BUILD" && mount --bind "$VM_BUILD" "$d/mnt$VM_BUILD" &&
+			mount --rbind /dev "$d/mnt/dev" && mount -t proc proc "$d/mnt/proc" || exit 125
+		exec chroot "$d/mnt" "$@"' qemu-chroot "$d" "$ROOTFS")
+	QEMU_VERSION=$(VM_BUILD=$VM_BUILD "${QEMU_WRAP[@]}" qemu-system-x86_64 --version | head -n 1) ||
+		die "QEMU: $VM_STACK's qemu-system-x86_64 does not run in its chroot"
+	info "QEMU: $QEMU_VERSION ($VM_STACK's, in a chroot of $d)"
 }
 
 qemu_cmd() {
@@ -298,7 +347,7 @@ run_vm() {
 	mkdir -p "$LOGDIR"
 	: >"$serial"
 	qemu_cmd "$serial"
-	info "booting Xen + dom0 in QEMU (TCG, BACKEND=$BACKEND, timeout ${VM_TIMEOUT}s);" \
+	info "booting $XEN_HV_PKG + dom0 ($KABI) in $QEMU_VERSION (TCG, BACKEND=$BACKEND, timeout ${VM_TIMEOUT}s);" \
 		"serial log: $serial"
 	local t0=$SECONDS qpid rc=0
 	RUN_T0=$SECONDS
@@ -307,7 +356,8 @@ run_vm() {
 	# Drain the monitor's answers so that QEMU never blocks on them.
 	cat "$RUN_DIR/mon.out" >"$LOGDIR/monitor.log" 2>/dev/null &
 	MON_PID=$!
-	timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGS[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
+	VM_BUILD=$VM_BUILD timeout -k 10 "$VM_TIMEOUT" "${QEMU_WRAP[@]}" "${QEMU_ARGS[@]}" \
+		</dev/null >"$LOGDIR/qemu.log" 2>&1 &
 	qpid=$!
 	QEMU_PID=$qpid
 	local seen=0 total crashed='' quiet_since=$SECONDS snapped='' health_killed=''

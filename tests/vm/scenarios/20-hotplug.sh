@@ -38,7 +38,7 @@ if guest_alive A; then
 		ahci) check hotplug.ahci.msi gx A "mode_on $id MSI" ;;
 		e1000e) check hotplug.e1000e.msix gx A "mode_on $id MSI-X" ;;
 		nvme)
-			check_known hotplug.nvme.msix "no MSI-X for nvme in a 6.1 guest (enable msix -EALREADY)" \
+			check_known hotplug.nvme.msix "no MSI-X for nvme in a $KLINE guest (enable msix -EALREADY)" \
 				gx A "mode_on $id MSI-X"
 			;;
 		esac

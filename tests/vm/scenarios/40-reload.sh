@@ -22,7 +22,7 @@ if check reload.unload unload_backend; then
 		check reload.nvme.driver gx C "wait_drv $NVME_ID nvme 30"
 		sleep 2
 		check reload.e1000e.msix gx C "mode_on $NIC_ID MSI-X"
-		check_known reload.nvme.msix "no MSI-X for nvme in a 6.1 guest (enable msix -EALREADY)" \
+		check_known reload.nvme.msix "no MSI-X for nvme in a $KLINE guest (enable msix -EALREADY)" \
 			gx C "mode_on $NVME_ID MSI-X"
 		check reload.e1000e.irqs-grow gx C "irqs_grow $NIC_ID"
 		check reload.nvme.irqs-grow gx C "irqs_grow $NVME_ID"

@@ -106,7 +106,7 @@ ob_module_boot() {
 	check "overbudget.boot$n.guest-start" guest_start OB "$NVME_BDF" || return 1
 	check "overbudget.boot$n.nvme-driver" gx OB "wait_drv $NVME_ID nvme 30"
 	sleep 2
-	check_known "overbudget.boot$n.nvme-msix" "no MSI-X for nvme in a 6.1 guest (enable msix -EALREADY)" \
+	check_known "overbudget.boot$n.nvme-msix" "no MSI-X for nvme in a $KLINE guest (enable msix -EALREADY)" \
 		gx OB "mode_on $NVME_ID MSI-X"
 	check "overbudget.boot$n.test-module" gx OB "ls -l /pcibk-tools/pcibk_irqtest.ko" || return 1
 	check "overbudget.boot$n.nvme-unbound" gx OB "unbind_id $NVME_ID; b=\$(bdf_of $NVME_ID); [ -z \"\$(drv_of \$b)\" ]" ||
@@ -128,7 +128,7 @@ ob_module_boot() {
 		tail -n 20 "$out" | sed "s/^/[overbudget.boot$n] /"
 		result FAIL "overbudget.boot$n.module-ran" "rc $rc, $big of $((2 * OB_ROUNDS)) large and $ok fitting requests logged"
 	fi
-	check_known "overbudget.boot$n.nothing-left" "a 6.1 guest's MSI-X teardown is a 'disable MSI' request, which it ignores: MSI-X stays on in dom0" \
+	check_known "overbudget.boot$n.nothing-left" "a $KLINE guest's MSI-X teardown is a 'disable MSI' request, which it ignores: MSI-X stays on in dom0" \
 		ob_nothing_left
 	# With the in-tree driver MSI-X is still on in dom0 (the ignored
 	# "disable MSI"): a rebound nvme falls back to INTx and spends minutes
@@ -240,14 +240,14 @@ ob_main() {
 	else
 		result FAIL overbudget.refused "$OB_BIG_SENT sent, $OB_BIG_GRANTED granted, $OB_BIG_TIMEOUT unanswered, errors: $(ob_errs OB_BIG_ERR)"
 	fi
-	check_known overbudget.fitting-granted "a 6.1 guest's MSI-X teardown is a 'disable MSI' request, which it ignores: the next enable gets -EALREADY" \
+	check_known overbudget.fitting-granted "a $KLINE guest's MSI-X teardown is a 'disable MSI' request, which it ignores: the next enable gets -EALREADY" \
 		sh -c "echo '$OB_OK_SENT sent, $OB_OK_GRANTED granted, errors: $(ob_errs OB_OK_ERR)'; [ $OB_OK_SENT -gt 0 ] && [ $OB_OK_GRANTED = $OB_OK_SENT ]"
 
 	# A new guest gets MSI-X on the nvme.
 	if check overbudget.new-guest-start guest_start OC "$NVME_BDF"; then
 		check overbudget.new-guest.nvme-driver gx OC "wait_drv $NVME_ID nvme 30"
 		sleep 2
-		check_known overbudget.new-guest.nvme-msix "no MSI-X for nvme in a 6.1 guest (enable msix -EALREADY)" \
+		check_known overbudget.new-guest.nvme-msix "no MSI-X for nvme in a $KLINE guest (enable msix -EALREADY)" \
 			gx OC "mode_on $NVME_ID MSI-X"
 		check overbudget.new-guest.nvme-irqs-grow gx OC "irqs_grow $NVME_ID"
 		check overbudget.new-guest.stop guest_stop OC

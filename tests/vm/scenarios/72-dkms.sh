@@ -16,7 +16,9 @@ dkms_module_path() {
 	local p
 	p=$(modinfo -n xen-pciback) || return 1
 	echo "modinfo -n xen-pciback: $p"
-	[[ $p == "/lib/modules/$(uname -r)/updates/dkms/xen-pciback.ko"* ]]
+	# Debian 13 (merged /usr) may name it under /usr/lib/modules, and
+	# DKMS compresses it as the kernel's own modules are (.ko.xz).
+	[[ ${p#/usr} == "/lib/modules/$(uname -r)/updates/dkms/xen-pciback.ko"* ]]
 }
 
 # The in-tree module is still there: depmod's order, not its absence, wins.

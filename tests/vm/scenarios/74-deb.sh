@@ -42,7 +42,8 @@ deb_intree_path() {
 	local p
 	p=$(modinfo -n xen-pciback) || return 1
 	echo "modinfo -n xen-pciback: $p"
-	[[ $p == "/lib/modules/$(uname -r)/kernel/"* ]] && [ ! -e "/lib/modules/$(uname -r)/updates/dkms/xen-pciback.ko" ]
+	[[ ${p#/usr} == "/lib/modules/$(uname -r)/kernel/"* ]] &&
+		! compgen -G "/lib/modules/$(uname -r)/updates/dkms/xen-pciback.ko*" >/dev/null
 }
 
 # Ours unloaded (the devices idle on pciback), modprobe loads the in-tree
