@@ -7,7 +7,7 @@
 # build.sh (uses ROOTFS, KABI, chroot_run, hash_of, the stamps).
 #
 # Two overlayfs layers over rootfs/ (which they only read):
-#   dkms/base   make, gcc, linux-headers-$KABI and dkms (cached; redone
+#   dkms/base   make, gcc, libc6-dev, linux-headers-$KABI, dkms and libxen-dev (cached; redone
 #               when the dom0 image changes);
 #   dkms/upper  one "make dkms-install" of the current sources (redone when
 #               one of them changes).
@@ -18,7 +18,7 @@
 # over its throw-away root (dom0/runner.sh) before the backend is loaded.
 # shellcheck shell=bash
 
-DKMS_RECIPE=1
+DKMS_RECIPE=3
 # Set by prepare_dkms, used by add_dkms_payload.
 DKMS_OVERLAY=''
 PCIBK_DKMS_VERSION=''
@@ -50,8 +50,9 @@ dkms_base_layer() {
 	mkdir -p "$d/base" "$d/work" "$d/mnt"
 	mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$d/base,workdir=$d/work" "$d/mnt" ||
 		die "dkms: cannot mount an overlay over $ROOTFS"
+	# libxen-dev: pcibackctl for another release's dom0 (stack_tools).
 	if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
-		--no-install-recommends make gcc dkms linux-headers-$KABI && apt-get clean" \
+		--no-install-recommends make gcc libc6-dev dkms linux-headers-$KABI libxen-dev && apt-get clean" \
 		>"$d/base-apt.log" 2>&1; then
 		dkms_umount "$VM_BUILD/dkms"
 		die "dkms: apt-get in the dom0 root failed, see $d/base-apt.log"
@@ -197,4 +198,34 @@ stack_guest_kmod() {
 		kbuild_in_root "$out/build.log" "make -C /lib/modules/$KABI/build M=/tmp/pcibk-src/tests/vm/kmod modules" ||
 		return 1
 	cp "$VM_BUILD/kbuild/upper/tmp/pcibk-src/tests/vm/kmod/pcibk_irqtest.ko" "$out/"
+}
+
+# stack_tools: pcibackctl for another release's dom0, built in its root
+# against its Xen libraries (libxenctrl's soname changes with every Xen
+# release), into $STACK_PCIBACKCTL (cached on the sources and the layer).
+STACK_PCIBACKCTL=''
+stack_tools() {
+	local d=$VM_BUILD/kbuild key files
+	STACK_PCIBACKCTL=$d/tools/pcibackctl
+	mapfile -t files < <(stack_tools_sources | sed "s|^|$REPO_ROOT/|")
+	dkms_base_layer
+	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/dkms-base")" -f "${files[@]}")
+	stamp_ok stack-tools "$key" && [ -x "$STACK_PCIBACKCTL" ] && return 0
+	info "building pcibackctl in the $VM_STACK dom0 root (its Xen libraries)"
+	rm -rf "$d/tools"
+	if ! stack_tools_sources | kbuild_in_root "$d/tools.log" "make build/opt/tools/pcibackctl"; then
+		tail -n 20 "$d/tools.log" >&2
+		warn "pcibackctl did not build in the $VM_STACK dom0 root, see $d/tools.log"
+		STACK_PCIBACKCTL=''
+		return 1
+	fi
+	mkdir -p "$d/tools"
+	cp "$d/upper/tmp/pcibk-src/build/opt/tools/pcibackctl" "$STACK_PCIBACKCTL"
+	stamp_set stack-tools "$key"
+}
+
+# The files "make build/opt/tools/pcibackctl" reads.
+stack_tools_sources() {
+	(cd "$REPO_ROOT" && ls Makefile tools/pcibackctl/* xen-pciback/core/bdf.c \
+		xen-pciback/core/*.h include/pcibk/*.h tests/sim/*.h)
 }

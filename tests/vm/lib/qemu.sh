@@ -51,11 +51,18 @@ make_payload() {
 	cp "$VM_BUILD/vmlinuz" "$p/guest/vmlinuz"
 	guest_initrd_with_tools "$p/guest/initrd.cpio.gz"
 	[ -d "$VM_EXTRA" ] && cp -a "$VM_EXTRA/." "$p/extra/"
-	# The administrator's tool, built on the host (same Debian release and
-	# Xen libraries as dom0) by the make targets; its scenario needs it.
-	if [ -x "$REPO_ROOT/build/opt/tools/pcibackctl" ]; then
+	# The administrator's tool, built on the host by the make targets for
+	# the native stack (same Debian release and Xen libraries as dom0); its
+	# scenario needs it.
+	# Another release's dom0 has other Xen libraries: built in its root.
+	local ctl=$REPO_ROOT/build/opt/tools/pcibackctl
+	if [ "$STACK_NATIVE" = 0 ]; then
+		stack_tools || true
+		ctl=$STACK_PCIBACKCTL
+	fi
+	if [ -n "$ctl" ] && [ -x "$ctl" ]; then
 		mkdir -p "$p/tools"
-		cp "$REPO_ROOT/build/opt/tools/pcibackctl" "$p/tools/"
+		cp "$ctl" "$p/tools/"
 	fi
 	if [ "$BACKEND" = ours ]; then
 		cp "$OUR_KO" "$p/xen-pciback.ko"

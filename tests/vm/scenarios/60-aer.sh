@@ -32,6 +32,12 @@ AER_RP=0000:00:10.0
 AER_TARGET=${AER_TARGET:-$AERPORT_QID}
 AER_UNCOR=0x1000	# Poisoned TLP: non-fatal by default severity
 AER_COR=0x40		# Bad TLP
+# dom0's AER driver's line for each severity: Linux 6.1 says "Corrected
+# error received" / "Uncorrected (Non-Fatal) error received", 6.12
+# "Correctable error message received" / "Uncorrectable (Non-Fatal)
+# error message received".
+AER_COR_RE='Corrected error received|Correctable error message received|severity=Corrected'
+AER_UNCOR_RE='Uncorrected \(Non-Fatal\) error received|Uncorrectable \(Non-Fatal\) error message received|severity=Uncorrected'
 
 # aer_mark: remember how long dom0's kernel log is now.
 aer_mark() { AER_MARK=$(dmesg | wc -l); }
@@ -156,7 +162,7 @@ if check aer.rootport.aer-enabled aer_rp_enabled &&
 	# dom0 may never see this one: a NOTE then, not a backend failure.
 	aer_mark
 	msg "HMP pcie_aer_inject_error -c $AER_TARGET $AER_COR"
-	if ! aer_wait 30 'Corrected error received|severity=Corrected' >/dev/null; then
+	if ! aer_wait 30 "$AER_COR_RE" >/dev/null; then
 		note "aer: dom0 saw no correctable error within 30 s (QEMU 7.2 does not send correctable error messages up)"
 	else
 		result PASS aer.cor.dom0-sees-it
@@ -168,7 +174,7 @@ if check aer.rootport.aer-enabled aer_rp_enabled &&
 	fi
 
 	# 2. Uncorrectable non-fatal: forwarded to the guest, which recovers.
-	if check aer.uncor.dom0-sees-it aer_inject 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected' "$AER_TARGET" "$AER_UNCOR"; then
+	if check aer.uncor.dom0-sees-it aer_inject "$AER_UNCOR_RE" "$AER_TARGET" "$AER_UNCOR"; then
 		check aer.uncor.recovery-done aer_wait 180 'AER: device recovery (successful|failed)'
 		aer_show uncor
 		aer_guest_show guest
@@ -191,7 +197,7 @@ if check aer.rootport.aer-enabled aer_rp_enabled &&
 	elif check aer.pause xl pause E; then
 		aer_mark
 		msg "HMP pcie_aer_inject_error $AER_TARGET $AER_UNCOR"
-		if check aer.paused.dom0-sees-it aer_wait 60 'Uncorrected \(Non-Fatal\) error received|severity=Uncorrected'; then
+		if check aer.paused.dom0-sees-it aer_wait 60 "$AER_UNCOR_RE"; then
 			sleep 5
 			check_known aer.paused.destroy-completes "waits for the AER answer of a dead guest" \
 				aer_destroy_paused
