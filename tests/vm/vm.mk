@@ -33,7 +33,8 @@ VM_ENV = $(if $(VM_STACK),VM_STACK='$(VM_STACK)') PCIBK_KO='$(or $(PCIBK_KO),xen
 	$(if $(VM_ROOT_PORT),VM_ROOT_PORT='$(VM_ROOT_PORT)') \
 	$(if $(VM_QUIET_SNAPSHOT),VM_QUIET_SNAPSHOT='$(VM_QUIET_SNAPSHOT)') \
 	$(if $(VM_XEN_ARGS),VM_XEN_ARGS='$(VM_XEN_ARGS)') \
-	$(if $(VM_QEMU),VM_QEMU='$(VM_QEMU)')
+	$(if $(VM_QEMU),VM_QEMU='$(VM_QEMU)') \
+	$(if $(VM_DOM0_ARGS),VM_DOM0_ARGS='$(VM_DOM0_ARGS)')
 
 .PHONY: vmtest demo vm-images vm-clean vm-shellcheck vm-guest-tools
 # pcibackctl is built first: the payload carries it for its scenario; and

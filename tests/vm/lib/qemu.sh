@@ -186,7 +186,7 @@ qemu_cmd() {
 		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=$AERPORT_QID,addr=0x0,id=$AERNIC_QID"
 		-kernel "$VM_BUILD/xen"
 		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1${VM_XEN_ARGS:+ $VM_XEN_ARGS}"
-		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda,$VM_BUILD/dom0-initrd.cpio.gz")
+		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda${VM_DOM0_ARGS:+ $VM_DOM0_ARGS},$VM_BUILD/dom0-initrd.cpio.gz")
 }
 
 N_PASS=0
