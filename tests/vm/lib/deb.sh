@@ -28,15 +28,23 @@ prepare_deb() {
 	mkdir -p "$d"
 	dkms_umount "$d"
 	dkms_base_layer
-	info "BACKEND=deb: make deb"
-	if ! (cd "$REPO_ROOT" && $MAKE --no-print-directory deb) >"$d/make-deb.log" 2>&1; then
-		tail -n 20 "$d/make-deb.log" >&2
-		warn "BACKEND=deb: make deb failed, see $d/make-deb.log"
-		return 1
+	local pkgdir=$REPO_ROOT/build/deb
+	if [ "$STACK_NATIVE" = 1 ]; then
+		info "BACKEND=deb: make deb"
+		if ! (cd "$REPO_ROOT" && $MAKE --no-print-directory deb) >"$d/make-deb.log" 2>&1; then
+			tail -n 20 "$d/make-deb.log" >&2
+			warn "BACKEND=deb: make deb failed, see $d/make-deb.log"
+			return 1
+		fi
+	else
+		# Packages are built for the release they install on: pcibackctl
+		# depends on that release's Xen libraries.
+		pkgdir=$d/pkgs
+		stack_deb "$d/make-deb.log" "$pkgdir" || return 1
 	fi
 	grep '^deb: lintian' "$d/make-deb.log" | sed 's/^/[vm] /'
 	PCIBK_DKMS_VERSION=$(cd "$REPO_ROOT" && $MAKE -s --no-print-directory dkms-version)
-	mapfile -t debs < <(ls "$REPO_ROOT/build/deb/"*"_${PCIBK_DKMS_VERSION}_"*.deb)
+	mapfile -t debs < <(ls "$pkgdir/"*"_${PCIBK_DKMS_VERSION}_"*.deb)
 	[ ${#debs[@]} = 2 ] || die "BACKEND=deb: expected 2 packages of $PCIBK_DKMS_VERSION in build/deb"
 	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/dkms-base")" -s "recipe-$DEB_RECIPE" -f "${debs[@]}")
 	DKMS_OVERLAY=$d/overlay.tar
@@ -60,4 +68,25 @@ prepare_deb() {
 	tar -C "$d/dpkg" -rf "$DKMS_OVERLAY" ./var/lib/dpkg || die "deb: cannot pack dpkg's database"
 	stamp_set deb-overlay "$key"
 	info "BACKEND=deb: install packed, $(du -h "$DKMS_OVERLAY" | cut -f1)"
+}
+
+# stack_deb LOG OUTDIR: "make deb" in a chroot of another release's dom0
+# root (lib/dkms.sh, kbuild_in_root), with the tree's files make deb
+# packs and its git metadata (the version); the tools it needs (debhelper,
+# dh-dkms, lintian, ...) are installed there by make deb itself, in the
+# throw-away layer. The packages land in OUTDIR.
+stack_deb() {
+	local log=$1 out=$2
+	info "BACKEND=deb: make deb in the $VM_STACK dom0 root (packages for $VM_STACK)"
+	rm -rf "$out"
+	if ! (cd "$REPO_ROOT" && { git ls-files --cached --others --exclude-standard |
+		while read -r f; do [ -e "$f" ] && echo "$f"; done; find .git -type f; }) |
+		kbuild_in_root "$log" "apt-get install -y -q --no-install-recommends git >/dev/null &&
+			make --no-print-directory deb"; then
+		tail -n 20 "$log" >&2
+		warn "BACKEND=deb: make deb failed in the $VM_STACK dom0 root, see $log"
+		return 1
+	fi
+	mkdir -p "$out"
+	cp "$VM_BUILD"/kbuild/upper/tmp/pcibk-src/build/deb/*.deb "$out/"
 }
