@@ -10,7 +10,7 @@
 # .buildinfo and .changes land in $(DEB_DIR).
 
 DEB_DIR		:= $(BUILD)/deb
-DEB_TOOLS	:= debhelper dh-dkms dpkg-dev lintian libxen-dev gcc make
+DEB_TOOLS	:= build-essential debhelper dh-dkms dpkg-dev lintian libxen-dev gcc make
 
 .PHONY: deb
 deb:
