@@ -24,10 +24,20 @@ DKMS_OVERLAY=''
 PCIBK_DKMS_VERSION=''
 
 # dkms_umount DIR: the overlay mounted at DIR/mnt.
+# A process an install started in the chroot (apt's gpg helpers) may still
+# be exiting: wait for it a little, then detach the mount lazily.
 dkms_umount() {
-	local m d=$1
+	local m d=$1 i
 	for m in "$d/mnt/proc" "$d/mnt"; do
-		if mountpoint -q "$m" 2>/dev/null; then umount "$m"; fi
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			mountpoint -q "$m" 2>/dev/null || break
+			umount "$m" 2>/dev/null && break
+			sleep 1
+		done
+		if mountpoint -q "$m" 2>/dev/null; then
+			warn "$m still busy after 10 s: detached lazily"
+			umount -l "$m"
+		fi
 	done
 }
 
