@@ -27,9 +27,9 @@ PCIBK_DKMS_VERSION=''
 # A process an install started in the chroot (apt's gpg helpers) may still
 # be exiting: wait for it a little, then detach the mount lazily.
 dkms_umount() {
-	local m d=$1 i
+	local m d=$1
 	for m in "$d/mnt/proc" "$d/mnt"; do
-		for i in 1 2 3 4 5 6 7 8 9 10; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			mountpoint -q "$m" 2>/dev/null || break
 			umount "$m" 2>/dev/null && break
 			sleep 1
