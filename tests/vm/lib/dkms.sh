@@ -49,6 +49,25 @@ dkms_sources() {
 		xen-pciback/probes/run.sh include/pcibk/*.h)
 }
 
+# root_layer DIR LOG PACKAGE...: the packages installed with apt-get in a
+# chroot of the dom0 root, in the overlay layer DIR/base, which stays
+# mounted at DIR/mnt for the caller (dkms_umount DIR); dies, naming LOG,
+# when the install fails.
+root_layer() {
+	local d=$1 log=$2
+	shift 2
+	dkms_umount "$d"
+	rm -rf "$d/base" "$d/work"
+	mkdir -p "$d/base" "$d/work" "$d/mnt"
+	mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$d/base,workdir=$d/work" "$d/mnt" ||
+		die "cannot mount an overlay over $ROOTFS at $d/mnt"
+	if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
+		--no-install-recommends $* && apt-get clean" >"$log" 2>&1; then
+		dkms_umount "$d"
+		die "apt-get install $* in the $VM_STACK dom0 root failed, see $log"
+	fi
+}
+
 dkms_base_layer() {
 	local d=$VM_BUILD/dkms key
 	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/dom0-image")" -s "$KABI $KPKG_VER" \
@@ -56,17 +75,8 @@ dkms_base_layer() {
 	stamp_ok dkms-base "$key" && [ -x "$d/base/usr/sbin/dkms" ] && return 0
 	stamp_clear dkms-overlay
 	info "dkms: make, gcc, dkms and linux-headers-$KABI in a layer over the dom0 root"
-	rm -rf "$d/base" "$d/work"
-	mkdir -p "$d/base" "$d/work" "$d/mnt"
-	mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$d/base,workdir=$d/work" "$d/mnt" ||
-		die "dkms: cannot mount an overlay over $ROOTFS"
 	# libxen-dev: pcibackctl for another release's dom0 (stack_tools).
-	if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
-		--no-install-recommends make gcc libc6-dev dkms linux-headers-$KABI libxen-dev && apt-get clean" \
-		>"$d/base-apt.log" 2>&1; then
-		dkms_umount "$VM_BUILD/dkms"
-		die "dkms: apt-get in the dom0 root failed, see $d/base-apt.log"
-	fi
+	root_layer "$d" "$d/base-apt.log" make gcc libc6-dev dkms "linux-headers-$KABI" libxen-dev
 	# The package's files, for dom0 ("dkms status" needs only bash).
 	chroot "$d/mnt" dpkg-query -L dkms >"$d/dkms-files.txt"
 	dkms_umount "$VM_BUILD/dkms"

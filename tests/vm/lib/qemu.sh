@@ -131,16 +131,7 @@ prepare_qemu() {
 	key=$(hash_of -s "$(cat "$VM_BUILD/stamps/rootfs-base")" -s "recipe-$QEMU_RECIPE")
 	if ! stamp_ok qemu-base "$key" || [ ! -x "$d/base/usr/bin/qemu-system-x86_64" ]; then
 		info "QEMU: $VM_STACK's qemu-system-x86 in a layer over the dom0 root"
-		dkms_umount "$d"
-		rm -rf "$d/base" "$d/work"
-		mkdir -p "$d/base" "$d/work" "$d/mnt"
-		mount -t overlay overlay -o "lowerdir=$ROOTFS,upperdir=$d/base,workdir=$d/work" "$d/mnt" ||
-			die "QEMU: cannot mount an overlay over $ROOTFS"
-		if ! chroot_run "$d/mnt" sh -c "apt-get update -q && apt-get install -y -q \
-			--no-install-recommends qemu-system-x86 && apt-get clean" >"$d/apt.log" 2>&1; then
-			dkms_umount "$d"
-			die "QEMU: apt-get install qemu-system-x86 in the $VM_STACK root failed, see $d/apt.log"
-		fi
+		root_layer "$d" "$d/apt.log" qemu-system-x86
 		dkms_umount "$d"
 		rm -rf "$d/work"
 		stamp_set qemu-base "$key"
