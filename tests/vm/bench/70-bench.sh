@@ -196,12 +196,15 @@ bench_pcifront() {
 
 # bench_probe ROUND BACKEND: conf_read, null round trip, P3.
 bench_probe() {
-	local r=$1 b=$2 out n
+	local r=$1 b=$2 out n attach
 	check "bench.$r.$b.probe-guest" bench_again probe_guest_start || return 1
-	(sleep 3; timeout 120 xl pci-attach PR "$NVME_BDF") >>"$WORK/logs/bench-attach.txt" 2>&1 &
+	(sleep 3; timeout -k 10 120 xl pci-attach PR "$NVME_BDF") >>"$WORK/logs/bench-attach.txt" 2>&1 &
+	attach=$!
 	out=$WORK/logs/bench-$r-$b.probe
 	GX_TIMEOUT=300 gx PR "/extra/pcibk-probe --wait 90 latency --count $BENCH_LAT replay /extra/bench-msix.txt" >"$out" 2>&1
-	wait
+	# This one job only: the runner's shell also has the health watch
+	# in the background, which never ends.
+	wait "$attach"
 	grep -E '^latency|enable_msix|TIMEOUT|^anomalies' "$out"
 	bench_rec "$r" "$b" conf_read "$(sed -n 's/^latency .*(assigned) .* median \([0-9.]*\) .*/\1/p' "$out")"
 	bench_rec "$r" "$b" null "$(sed -n 's/^latency .*(absent) .* median \([0-9.]*\) .*/\1/p' "$out")"
