@@ -11,6 +11,8 @@
 # VM_IOMMU, VM_CPU, VM_ROOT_PORT, VM_QUIET_SNAPSHOT, VM_XEN_ARGS.
 
 VM_RUN = tests/vm/run.sh
+# Static rules for the scripts dom0's runner sources (no QEMU needed).
+CHECK_BINS += tests/vm/test_runner_shell.sh
 # The cache of the stack a run boots (tests/vm/lib/common.sh, stack_init):
 # build/vm for this machine's release, build/vm-<stack> for another.
 VM_HOST_CODENAME := $(shell . /etc/os-release 2>/dev/null && echo $$VERSION_CODENAME)
@@ -56,6 +58,6 @@ vm-clean:
 	rm -rf $(if $(VM_BUILD),'$(VM_BUILD)',build/vm build/vm-*)
 
 vm-shellcheck:
-	shellcheck -x tests/vm/run.sh tests/vm/lib/*.sh tests/vm/dom0/*.sh \
+	shellcheck -x tests/vm/run.sh tests/vm/test_runner_shell.sh tests/vm/lib/*.sh tests/vm/dom0/*.sh \
 		tests/vm/dom0/initrd-init tests/vm/guest/init tests/vm/guest/lib.sh \
 		tests/vm/scenarios/*.sh tests/vm/demo/*.sh
