@@ -31,23 +31,24 @@ for f in tests/vm/scenarios/*.sh tests/vm/bench/70-bench.sh \
 		pass=$((pass + 1))
 	fi
 done
-# The rule itself must catch what it is for.
-for bad in '	wait' 'sleep 1 & wait' 'x; wait >/dev/null' 'if :; then wait; fi'; do
-	if echo "$bad" | grep -qE "$BARE_WAIT"; then
+# The rule itself must catch what it is for, and only that.
+# rule_case yes|no LINE: does BARE_WAIT flag LINE?
+rule_case() {
+	local got=no
+	echo "$2" | grep -qE "$BARE_WAIT" && got=yes
+	if [ "$got" = "$1" ]; then
 		pass=$((pass + 1))
 	else
-		echo "FAIL: the rule misses: $bad"
+		echo "FAIL: the rule says $got for: $2"
 		fail=$((fail + 1))
 	fi
+}
+for line in '	wait' 'sleep 1 & wait' 'x; wait >/dev/null' 'if :; then wait; fi'; do
+	rule_case yes "$line"
 done
 # shellcheck disable=SC2016 # the text of shell lines, not to expand
-for good in '	wait "$attach"' 'wait $!' 'wait_for_x' 'retry 5 waitpid'; do
-	if echo "$good" | grep -qE "$BARE_WAIT"; then
-		echo "FAIL: the rule flags: $good"
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
+for line in '	wait "$attach"' 'wait $!' 'wait_for_x' 'retry 5 waitpid'; do
+	rule_case no "$line"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
