@@ -17,13 +17,12 @@
 # (VMBENCH_IRQS): P3 enables 64 and 128 MSI-X vectors, beyond Xen's default
 # budget of a PV guest (32 MSI/MSI-X pirqs), which every other run keeps
 # (scenarios/56-overbudget.sh tests requests beyond it). The run says so.
-# nr_irqs= is there for the Xen releases since mid-2024 (4.17.5 and later
-# 4.17s, 4.19, 4.20; seen with the trixie stack's 4.20.4): they check
-# extra_guest_irqs against nr_irqs before nr_irqs is computed, so without
-# an explicit nr_irqs any domU value above 32 is cut to 0 and a guest gets
-# no MSI pirq at all ("domU IRQs bounded to 16" in Xen's boot log). 1024
-# is more than Xen computes for this machine (416 with two CPUs), so it
-# changes nothing else.
+# nr_irqs= is there for Xen 4.20 (the trixie stack's 4.20.4; bookworm's
+# 4.17.7 is not affected): it checks extra_guest_irqs against nr_irqs
+# before nr_irqs is computed, so without an explicit nr_irqs any domU
+# value above 32 is cut to 0 and a guest gets no MSI pirq at all ("domU
+# IRQs bounded to 16" in Xen's boot log). 1024 is more than Xen computes
+# for this machine (416 with two CPUs), so it changes nothing else.
 
 VMBENCH_DIR	:= tests/vm/bench
 VMBENCH_EXTRA	:= $(BUILD)/vmbench/extra
