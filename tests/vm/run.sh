@@ -27,6 +27,8 @@ REPO_ROOT=$(cd "$VM_SRC/../.." && pwd)
 . "$VM_SRC/lib/dkms.sh"
 # shellcheck source=tests/vm/lib/deb.sh
 . "$VM_SRC/lib/deb.sh"
+# shellcheck source=tests/vm/lib/hvm.sh
+. "$VM_SRC/lib/hvm.sh"
 
 usage() {
 	echo "usage: $0 vmtest|demo|images" >&2
@@ -89,6 +91,10 @@ main() {
 		fi
 		;;
 	esac
+	# An HVM scenario selected: the device model and firmware for dom0.
+	if [ "$mode" = vmtest ] && hvm_wanted; then
+		prepare_hvm
+	fi
 	# The payload copies the images: make it before another run may rebuild them.
 	prepare_run "$mode"
 	case $BACKEND in dkms | deb) add_dkms_payload ;; esac

@@ -469,3 +469,128 @@ scan_log() {
 	fi
 	echo "${1##*/}: clean"
 }
+
+# ---- HVM guests ----------------------------------------------------------
+
+# The kernel command line an HVM guest gets before HVM_ARGS: its console
+# on the emulated serial port (a file in dom0, as xenconsoled's logs of the
+# PV guests), and the kernel's messages also on Xen's console through the
+# HVM debug port (earlyprintk=xen, kept: lines "(dN) ..." in Xen's log and
+# on the serial console), so that a guest whose device model dies still
+# tells what happened.
+HVM_CMDLINE=${HVM_CMDLINE:-console=ttyS0 earlyprintk=xen keep_bootcon loglevel=4 pcibk.con=ttyS0}
+
+# hvm_cfg NAME BDF...: the xl config of an HVM guest (device model
+# qemu-xen in dom0, SeaBIOS, direct kernel boot) with these devices.
+# HVM_ARGS: more kernel arguments; GUEST_MEM: MiB; HVM_XL: more xl lines.
+hvm_cfg() {
+	local name=$1 pci='' b devs
+	shift
+	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	devs="pci = [ $pci ]"
+	[ $# = 0 ] && devs='passthrough = "enabled"'
+	cat <<-EOF
+		name = "$name"
+		type = "hvm"
+		device_model_version = "qemu-xen"
+		kernel = "$P/guest/vmlinuz"
+		ramdisk = "$P/guest/initrd.cpio.gz"
+		cmdline = "$HVM_CMDLINE${HVM_ARGS:+ $HVM_ARGS}"
+		memory = $GUEST_MEM
+		vcpus = 1
+		${GUEST_CPUS:+cpus = \"$GUEST_CPUS\"}
+		vga = "none"
+		vnc = 0
+		sdl = 0
+		serial = "file:/var/log/xen/console/guest-$name.log"
+		$devs
+		on_crash = "preserve"
+		${HVM_XL:-}
+	EOF
+}
+
+# hvm_state NAME: the domain's state letters in xl list (r, b, p, s, c, d).
+hvm_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+# hvm_sane < text: a guest's console or Xen's lines of it, safe to print on
+# dom0's console: every line prefixed (the host reads dom0's kernel lines
+# by their time stamp) and the host's crash words disarmed (a guest's
+# panic is not the machine's).
+hvm_sane() {
+	sed -e 's/\r//g' -e 's/Kernel panic - not syncing/Kernel-panic(guest)/' \
+		-e 's/Attempted to kill init/Attempted-to-kill-init(guest)/' -e 's/^/   g| /'
+}
+
+# hvm_xen_lines DOMID: Xen's console lines of the domain ("(dN) ...":
+# hvmloader, SeaBIOS, and the guest kernel through the debug port).
+hvm_xen_lines() { xl dmesg 2>/dev/null | grep -a "^(d$1) "; }
+
+# hvm_start NAME BDF...: create an HVM guest and wait (HVM_WAIT s, 150 by
+# default) until its agent answers, it crashes or the time is up.  Prints
+# what happened; the outcome word is in $WORK/guests/NAME.outcome: ready,
+# crashed, panic, gone, timeout or create-failed.
+hvm_start() {
+	local name=$1 d t0=$SECONDS log st outcome=timeout
+	log=/var/log/xen/console/guest-$name.log
+	hvm_cfg "$@" >"$WORK/guests/$name.cfg"
+	shift
+	echo create-failed >"$WORK/guests/$name.outcome"
+	if xl domid "$name" >/dev/null 2>&1; then
+		timeout 120 xl destroy "$name"
+	fi
+	rm -f "$log"
+	cat "$WORK/guests/$name.cfg"
+	if ! timeout 120 xl create "$WORK/guests/$name.cfg"; then
+		echo "xl create failed"
+		ls -l /var/log/xen/ 2>&1
+		tail -n 30 /var/log/xen/qemu-dm-"$name".log 2>/dev/null
+		return 1
+	fi
+	d=$(xl domid "$name") || return 1
+	echo "$d" >"$WORK/guests/$name.domid"
+	echo 0 >"$WORK/guests/$name.seq"
+	rm -f "$WORK/guests/$name.hung"
+	echo "guest $name is domain $d (xl create took $((SECONDS - t0)) s)"
+	local end=$((SECONDS + ${HVM_WAIT:-150})) first=''
+	while [ $SECONDS -lt $end ]; do
+		if xenstore-read "/local/domain/$d/data/pcibk-ready" >/dev/null 2>&1; then
+			outcome=ready
+			break
+		fi
+		st=$(hvm_state "$name")
+		case $st in
+		'') outcome=gone && break ;;
+		*c*) outcome=crashed && break ;;
+		esac
+		if grep -qa 'Kernel panic' "$log" 2>/dev/null ||
+			hvm_xen_lines "$d" | grep -qa 'Kernel panic'; then
+			outcome=panic
+			sleep 3
+			break
+		fi
+		if [ -z "$first" ] && hvm_xen_lines "$d" | grep -qa 'Linux version'; then
+			first=$((SECONDS - t0))
+			echo "guest kernel banner after $first s"
+		fi
+		sleep 1
+	done
+	echo "$outcome" >"$WORK/guests/$name.outcome"
+	echo "guest $name: $outcome after $((SECONDS - t0)) s (state $(hvm_state "$name"))"
+	[ "$outcome" = ready ]
+}
+
+# hvm_report NAME: the guest's logs kept ($WORK/logs: its console, Xen's
+# lines of it, the device model's log) and their tails printed.
+hvm_report() {
+	local name=$1 d
+	d=$(cat "$WORK/guests/$name.domid" 2>/dev/null)
+	guest_save_logs "$name"
+	[ -n "$d" ] && hvm_xen_lines "$d" | tr -d '\r' >"$WORK/logs/hvm-$name.xen"
+	cp "/var/log/xen/qemu-dm-$name.log" "$WORK/logs/hvm-$name.qemu-dm" 2>/dev/null
+	echo "---- $name: Xen's lines of domain ${d:-?} (last 40)"
+	[ -f "$WORK/logs/hvm-$name.xen" ] && tail -n 40 "$WORK/logs/hvm-$name.xen" | hvm_sane
+	echo "---- $name: serial console (last 40)"
+	[ -f "$WORK/logs/guest-$name.console" ] && tail -n 40 "$WORK/logs/guest-$name.console" | hvm_sane
+	echo "---- $name: device model log (last 15)"
+	[ -f "$WORK/logs/hvm-$name.qemu-dm" ] && tail -n 15 "$WORK/logs/hvm-$name.qemu-dm" | hvm_sane
+}

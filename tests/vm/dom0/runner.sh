@@ -47,6 +47,23 @@ if [ "$BACKEND" = dkms ] || [ "$BACKEND" = deb ]; then
 		result FAIL setup.dkms-overlay "cannot unpack the DKMS install"
 fi
 
+# HVM scenarios: the device model and firmware (tests/vm/lib/hvm.sh) come
+# on a disk of their own (serial number pcibk-hvm), a tar of their files.
+# shellcheck disable=SC2034 # used by scenarios/80-hvm.sh
+HVM_DM=0
+for s in /sys/block/vd*/serial; do
+	[ "$(cat "$s" 2>/dev/null)" = pcibk-hvm ] || continue
+	s=${s%/serial}
+	t0=$SECONDS
+	if tar -xpf "/dev/${s##*/}" -C /; then
+		# shellcheck disable=SC2034
+		HVM_DM=1
+		info "HVM: device model unpacked in $((SECONDS - t0)) s: $(/usr/libexec/xen-qemu-system-i386 --version 2>&1 | head -n 1)"
+	else
+		result FAIL setup.hvm-layer "cannot unpack the HVM layer from /dev/${s##*/}"
+	fi
+done
+
 # Extra files for dom0 (VM_EXTRA on the host) are in $P/extra.
 [ -x "$P/extra/dom0-init.sh" ] && "$P/extra/dom0-init.sh"
 

@@ -154,7 +154,14 @@ prepare_qemu() {
 }
 
 qemu_cmd() {
-	local serial=$1
+	local serial=$1 hvm_disk=()
+	# HVM scenarios: dom0's device model layer (lib/hvm.sh), read-only, in
+	# a slot whose INTx line is the virtio disks' (slot mod 4 = 0).
+	if [ -n "${HVM_OVERLAY:-}" ]; then
+		# shellcheck disable=SC2054 # commas are QEMU's
+		hvm_disk=(-drive "file=$HVM_OVERLAY,if=none,id=hvm,format=raw,readonly=on"
+			-device virtio-blk-pci,drive=hvm,addr=0x14,serial=pcibk-hvm)
+	fi
 	# VM_CPU: see common.sh (qemu64; max needs -smap, shared/VM.md).
 	# shellcheck disable=SC2054 # commas are QEMU's
 	QEMU_ARGS=(qemu-system-x86_64 -accel "tcg,thread=$VM_TCG_THREAD" -cpu "$VM_CPU" -machine q35
@@ -175,6 +182,7 @@ qemu_cmd() {
 		-device ich9-ahci,id=ahci1,addr=0x7 -device ide-hd,drive=ahd0,bus=ahci1.0
 		-device "$VM_ROOT_PORT,id=$AERPORT_QID,chassis=1,slot=1,addr=0x10"
 		-netdev user,id=n1 -device "e1000e,netdev=n1,bus=$AERPORT_QID,addr=0x0,id=$AERNIC_QID"
+		"${hvm_disk[@]}"
 		-kernel "$VM_BUILD/xen"
 		-append "console=com1 com1=115200 loglvl=all guest_loglvl=all dom0_mem=1024M,max:1024M noreboot iommu=1${VM_XEN_ARGS:+ $VM_XEN_ARGS}"
 		-initrd "$VM_BUILD/vmlinuz console=hvc0 earlyprintk=xen root=/dev/vda${VM_DOM0_ARGS:+ $VM_DOM0_ARGS},$VM_BUILD/dom0-initrd.cpio.gz")
@@ -369,8 +377,13 @@ run_vm() {
 				handle_line "$l"
 				health_serial "$l"
 			done < <(sed -n "$((seen + 1)),${total}p" "$serial" | tr -d '\r\000')
-			if [ -z "$crashed" ] && sed -n "$((seen + 1)),${total}p" "$serial" | grep -aqE "$CRASH_RE"; then
-				crashed=$(sed -n "$((seen + 1)),${total}p" "$serial" | grep -aE "$CRASH_RE" | head -n1 | tr -d '\r')
+			# A guest's own lines that Xen prints ("(d5) ...": an HVM
+			# guest's debug port, e.g. its kernel with earlyprintk=xen)
+			# are not a crash of the machine.
+			if [ -z "$crashed" ] && sed -n "$((seen + 1)),${total}p" "$serial" | grep -av '^(d[0-9]*) ' |
+				grep -aqE "$CRASH_RE"; then
+				crashed=$(sed -n "$((seen + 1)),${total}p" "$serial" | grep -av '^(d[0-9]*) ' |
+					grep -aE "$CRASH_RE" | head -n1 | tr -d '\r')
 			fi
 			seen=$total
 			quiet_since=$SECONDS
