@@ -14,7 +14,7 @@
 # hash_of, the stamps).
 # shellcheck shell=bash
 
-HVM_RECIPE=1
+HVM_RECIPE=2
 HVM_PACKAGES=(qemu-system-xen seabios)
 # Set by prepare_hvm, used by qemu_cmd.
 HVM_OVERLAY=''
@@ -59,7 +59,8 @@ prepare_hvm() {
 	# dpkg's database comes along (dom0 may ask dpkg what is installed);
 	# apt's lists, caches, logs and whiteouts (character devices) do not.
 	(cd "$d/upper" && find . \( -path ./tmp -o -path ./var/cache -o -path ./var/lib/apt \
-		-o -path ./var/log -o -path ./root -o -path ./usr/share/doc -o -path ./usr/share/man \) -prune -o \
+		-o -path ./var/log -o -path ./root -o -path ./usr/share/doc -o -path ./usr/share/man -o -path ./usr/share/locale \
+		-o -path ./usr/share/iso-codes -o -path ./usr/share/lintian \) -prune -o \
 		! -type c ! -type d -print0 | tar --null -cf "$HVM_OVERLAY.tmp" -T -) ||
 		die "HVM: cannot pack the layer"
 	mv "$HVM_OVERLAY.tmp" "$HVM_OVERLAY"
