@@ -54,6 +54,10 @@ health_stop() {
 		n=${f##*/guest-}
 		tr -d '\r' <"$f" >"$WORK/logs/guest-${n%.log}.console"
 	done
+	# HVM guests' serial consoles (dom0/lib.sh, hvm_start).
+	for f in /var/log/xen/console/hvm-*.serial; do
+		[ -f "$f" ] && tr -d '\r' <"$f" >"$WORK/logs/${f##*/}"
+	done
 	logs_to_disk
 	msg DONE
 	sync

@@ -302,6 +302,16 @@ guest_domid() {
 }
 guest_alive() { guest_domid "$1" >/dev/null; }
 
+# guest_console NAME: the file of the guest's console: xenconsoled's log
+# of its PV console, or an HVM guest's serial port (hvm_start).
+guest_console() {
+	if [ -f "$WORK/guests/$1.serial" ]; then
+		cat "$WORK/guests/$1.serial"
+	else
+		echo "/var/log/xen/console/guest-$1.log"
+	fi
+}
+
 # gx_log_since LOG N: the console log after its first N lines (all of it
 # if it is shorter: a new file).
 gx_log_since() {
@@ -331,7 +341,7 @@ gx() {
 	fi
 	seq=$(($(cat "$WORK/guests/$name.seq") + 1))
 	echo "$seq" >"$WORK/guests/$name.seq"
-	log=/var/log/xen/console/guest-$name.log
+	log=$(guest_console "$name")
 	# The console log outlives the domain: an earlier guest of the same
 	# name printed the same sequence numbers. Only what comes after this
 	# line count is this command's.
@@ -369,8 +379,8 @@ guest_save_logs() {
 		GX_TIMEOUT=20 gx "$name" "dmesg | sed 's/^/|/'" 2>&1 |
 			sed -n 's/^|//p' >"$WORK/logs/guest-$name.dmesg"
 	fi
-	if [ -f "/var/log/xen/console/guest-$name.log" ]; then
-		tr -d '\r' <"/var/log/xen/console/guest-$name.log" >"$WORK/logs/guest-$name.console"
+	if [ -f "$(guest_console "$name")" ]; then
+		tr -d '\r' <"$(guest_console "$name")" >"$WORK/logs/guest-$name.console"
 	fi
 }
 
@@ -502,7 +512,7 @@ hvm_cfg() {
 		vga = "none"
 		vnc = 0
 		sdl = 0
-		serial = "file:/var/log/xen/console/guest-$name.log"
+		serial = "file:/var/log/xen/console/hvm-$name.serial"
 		$devs
 		on_crash = "preserve"
 		${HVM_XL:-}
@@ -531,7 +541,9 @@ hvm_xen_lines() { xl dmesg 2>/dev/null | grep -a "^(d$1) "; }
 # crashed, panic, gone, timeout or create-failed.
 hvm_start() {
 	local name=$1 d t0=$SECONDS log st outcome=timeout
-	log=/var/log/xen/console/guest-$name.log
+	# Not guest-NAME.log: xenconsoled logs the guest's PV console there.
+	log=/var/log/xen/console/hvm-$name.serial
+	echo "$log" >"$WORK/guests/$name.serial"
 	hvm_cfg "$@" >"$WORK/guests/$name.cfg"
 	shift
 	echo create-failed >"$WORK/guests/$name.outcome"
