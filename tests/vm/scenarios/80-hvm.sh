@@ -38,10 +38,16 @@ hvm_trial() {
 		bdfs+=("$(hvm_dev_bdf "$dev")")
 	done
 	step "HVM trial $label: devices ${devs:-none}, kernel args '${args:-}', ${mem:-$GUEST_MEM} MiB"
-	HVM_ARGS=$args GUEST_MEM=${mem:-$GUEST_MEM} check "hvm.$label.boot" hvm_start "$name" "${bdfs[@]}"
+	local rc=0
+	HVM_ARGS=$args GUEST_MEM=${mem:-$GUEST_MEM} hvm_start "$name" "${bdfs[@]}" >"$WORK/$name.start" 2>&1 || rc=$?
 	outcome=$(cat "$WORK/guests/$name.outcome" 2>/dev/null)
-	grep -E '^guest .*(took|banner|after)' "$WORK/last.out" | while IFS= read -r l; do info "$l"; done
-	info "HVM trial $label: $outcome after $((SECONDS - t0)) s"
+	sed 's/^/   | /' "$WORK/$name.start"
+	if [ $rc = 0 ]; then
+		result PASS "hvm.$label.boot" "agent ready after $((SECONDS - t0)) s"
+	else
+		result FAIL "hvm.$label.boot" "${outcome:-?} after $((SECONDS - t0)) s"
+	fi
+	grep -E '^guest .*(took|banner|after)' "$WORK/$name.start" | while IFS= read -r l; do info "$l"; done
 	if [ "$outcome" = ready ]; then
 		check "hvm.$label.lspci" gx "$name" 'lspci -nn; cat /proc/cmdline; uname -r'
 		for dev in ${devs//,/ }; do
