@@ -497,8 +497,10 @@ hvm_cfg() {
 	local name=$1 pci='' b devs
 	shift
 	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	# No device: no passthrough either (HVM_XL='passthrough="enabled"'
+	# gives the domain IOMMU page tables without a device).
 	devs="pci = [ $pci ]"
-	[ $# = 0 ] && devs='passthrough = "enabled"'
+	[ $# = 0 ] && devs=''
 	cat <<-EOF
 		name = "$name"
 		type = "hvm"
