@@ -601,6 +601,18 @@ hvm_report() {
 	guest_save_logs "$name"
 	[ -n "$d" ] && hvm_xen_lines "$d" | tr -d '\r' >"$WORK/logs/hvm-$name.xen"
 	cp "/var/log/xen/qemu-dm-$name.log" "$WORK/logs/hvm-$name.qemu-dm" 2>/dev/null
+	# A guest that did not answer: its vCPU's registers and stack
+	# (xenctx) and its HVM state (xen-hvmctx: LAPIC, IO-APIC...), while
+	# it still exists.
+	if [ -n "$d" ] && [ "$(cat "$WORK/guests/$name.outcome" 2>/dev/null)" != ready ] &&
+		xl domid "$name" >/dev/null 2>&1; then
+		local bin b
+		for b in /usr/lib/xen-*/bin; do bin=$b; done
+		timeout 30 "$bin/xenctx" -a -C "$d" >"$WORK/logs/hvm-$name.xenctx" 2>&1
+		timeout 30 "$bin/xen-hvmctx" "$d" >"$WORK/logs/hvm-$name.hvmctx" 2>&1
+		echo "---- $name: xenctx (registers and stack of the vCPU)"
+		head -n 40 "$WORK/logs/hvm-$name.xenctx" | hvm_sane
+	fi
 	echo "---- $name: Xen's lines of domain ${d:-?} (last 40)"
 	[ -f "$WORK/logs/hvm-$name.xen" ] && tail -n 40 "$WORK/logs/hvm-$name.xen" | hvm_sane
 	echo "---- $name: serial console (last 40)"
