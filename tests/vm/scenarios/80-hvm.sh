@@ -15,6 +15,8 @@
 # device: the guest's driver binds, MSI-X (ahci: MSI) is on, interrupts
 # grow under traffic; it must still answer HVM_SETTLE s later; it is
 # destroyed and each device must be back on pciback with MSI and MSI-X off.
+# HVM_BUDGET: seconds after which no further trial starts (so that a run
+# ends, with its logs, before VM_TIMEOUT).
 # pcibk: needs-hvm
 # shellcheck shell=bash
 
@@ -79,9 +81,14 @@ elif [ "${HVM_DM:-0}" != 1 ]; then
 else
 	info "HVM: $(xl info | grep -E '^(virt_caps|xen_commandline)' | tr '\n' ' ')"
 	IFS=';' read -r -a hvm_list <<<"$HVM_TRIALS"
+	hvm_t0=$SECONDS
 	for t in "${hvm_list[@]}"; do
 		IFS=/ read -r hl hd ha hm <<<"$t"
 		[ -n "$hl" ] || continue
+		if [ -n "${HVM_BUDGET:-}" ] && [ $((SECONDS - hvm_t0)) -ge "$HVM_BUDGET" ]; then
+			note "hvm.$hl" "not tried: the trials' budget (HVM_BUDGET=$HVM_BUDGET s) is spent"
+			continue
+		fi
 		hvm_trial "$hl" "${hd:--}" "${ha:--}" "$hm"
 	done
 fi
