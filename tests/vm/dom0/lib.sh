@@ -598,7 +598,12 @@ hvm_start() {
 hvm_report() {
 	local name=$1 d
 	d=$(cat "$WORK/guests/$name.domid" 2>/dev/null)
-	guest_save_logs "$name"
+	# Its kernel log through the agent only when the agent answered.
+	if [ "$(cat "$WORK/guests/$name.outcome" 2>/dev/null)" = ready ]; then
+		guest_save_logs "$name"
+	elif [ -f "$(guest_console "$name")" ]; then
+		tr -d '\r' <"$(guest_console "$name")" >"$WORK/logs/guest-$name.console"
+	fi
 	[ -n "$d" ] && hvm_xen_lines "$d" | tr -d '\r' >"$WORK/logs/hvm-$name.xen"
 	cp "/var/log/xen/qemu-dm-$name.log" "$WORK/logs/hvm-$name.qemu-dm" 2>/dev/null
 	# A guest that did not answer: its vCPU's registers and stack
