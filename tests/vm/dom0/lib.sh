@@ -554,8 +554,15 @@ hvm_start() {
 	fi
 	rm -f "$log"
 	cat "$WORK/guests/$name.cfg"
-	if ! timeout 120 xl create "$WORK/guests/$name.cfg"; then
-		echo "xl create failed"
+	# Verbose: the device model's command line and libxl's warnings are
+	# kept (the whole output in the logs as hvm-NAME.xl).
+	local xrc=0
+	timeout 120 xl -vvv create "$WORK/guests/$name.cfg" >"$WORK/logs/hvm-$name.xl" 2>&1 || xrc=$?
+	grep -aE 'libxl__spawn_local_dm|[Ee]rror|ERROR|[Ww]arning|WARN' "$WORK/logs/hvm-$name.xl" |
+		grep -v 'debug: libxl_event' | cut -c1-200 | head -n 60
+	if [ $xrc != 0 ]; then
+		echo "xl create failed (exit status $xrc)"
+		tail -n 20 "$WORK/logs/hvm-$name.xl"
 		ls -l /var/log/xen/ 2>&1
 		tail -n 30 /var/log/xen/qemu-dm-"$name".log 2>/dev/null
 		return 1
