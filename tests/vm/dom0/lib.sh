@@ -482,13 +482,15 @@ scan_log() {
 
 # ---- HVM guests ----------------------------------------------------------
 
-# The kernel command line an HVM guest gets before HVM_ARGS: its console
-# on the emulated serial port (a file in dom0, as xenconsoled's logs of the
-# PV guests), and the kernel's messages also on Xen's console through the
-# HVM debug port (earlyprintk=xen, kept: lines "(dN) ..." in Xen's log and
-# on the serial console), so that a guest whose device model dies still
-# tells what happened.
-HVM_CMDLINE=${HVM_CMDLINE:-console=ttyS0 earlyprintk=xen keep_bootcon loglevel=4 pcibk.con=ttyS0}
+# The kernel command line an HVM guest gets before HVM_ARGS: the kernel's
+# messages go to Xen's console through the HVM debug port (earlyprintk=xen,
+# kept: lines "(dN) ..." in Xen's log and on the serial console), verbose,
+# and nowhere else (no console=: the emulated UART is slow and its
+# interrupts are one more thing that may not work); the agent talks on
+# HVM_CON: hvc0 (the PV console, which xenconsoled logs as for the PV
+# guests) or ttyS0 (the emulated serial port, a file in dom0).
+HVM_CMDLINE=${HVM_CMDLINE:-earlyprintk=xen keep_bootcon loglevel=7}
+HVM_CON=${HVM_CON:-hvc0}
 
 # hvm_cfg NAME BDF...: the xl config of an HVM guest (device model
 # qemu-xen in dom0, SeaBIOS, direct kernel boot) with these devices.
@@ -507,7 +509,7 @@ hvm_cfg() {
 		device_model_version = "qemu-xen"
 		kernel = "$P/guest/vmlinuz"
 		ramdisk = "$P/guest/initrd.cpio.gz"
-		cmdline = "$HVM_CMDLINE${HVM_ARGS:+ $HVM_ARGS}"
+		cmdline = "$HVM_CMDLINE pcibk.con=$HVM_CON${HVM_ARGS:+ $HVM_ARGS}"
 		memory = $GUEST_MEM
 		vcpus = 1
 		${GUEST_CPUS:+cpus = \"$GUEST_CPUS\"}
@@ -543,9 +545,11 @@ hvm_xen_lines() { xl dmesg 2>/dev/null | grep -a "^(d$1) "; }
 # crashed, panic, gone, timeout or create-failed.
 hvm_start() {
 	local name=$1 d t0=$SECONDS log st outcome=timeout
-	# Not guest-NAME.log: xenconsoled logs the guest's PV console there.
+	# The serial port's file: not guest-NAME.log, where xenconsoled logs
+	# the guest's PV console.
 	log=/var/log/xen/console/hvm-$name.serial
-	echo "$log" >"$WORK/guests/$name.serial"
+	rm -f "$WORK/guests/$name.serial"
+	[ "$HVM_CON" = ttyS0 ] && echo "$log" >"$WORK/guests/$name.serial"
 	hvm_cfg "$@" >"$WORK/guests/$name.cfg"
 	shift
 	echo create-failed >"$WORK/guests/$name.outcome"
@@ -619,7 +623,7 @@ hvm_report() {
 	if [ -n "$d" ] && [ "$(cat "$WORK/guests/$name.outcome" 2>/dev/null)" != ready ] &&
 		xl domid "$name" >/dev/null 2>&1; then
 		local bin b
-		for b in /usr/lib/xen-*/bin; do bin=$b; done
+		for b in /usr/lib/xen-[0-9]*/bin; do bin=$b; done
 		timeout 30 "$bin/xenctx" -a -C "$d" >"$WORK/logs/hvm-$name.xenctx" 2>&1
 		timeout 30 "$bin/xen-hvmctx" "$d" >"$WORK/logs/hvm-$name.hvmctx" 2>&1
 		echo "---- $name: xenctx (registers and stack of the vCPU)"
@@ -627,8 +631,13 @@ hvm_report() {
 	fi
 	echo "---- $name: Xen's lines of domain ${d:-?} (last 40)"
 	[ -f "$WORK/logs/hvm-$name.xen" ] && tail -n 40 "$WORK/logs/hvm-$name.xen" | hvm_sane
-	echo "---- $name: serial console (last 40)"
+	echo "---- $name: the agent's console, $HVM_CON (last 40)"
 	[ -f "$WORK/logs/guest-$name.console" ] && tail -n 40 "$WORK/logs/guest-$name.console" | hvm_sane
+	if [ "$HVM_CON" != ttyS0 ] && [ -s "/var/log/xen/console/hvm-$name.serial" ]; then
+		echo "---- $name: serial port (last 20)"
+		tr -d '\r' <"/var/log/xen/console/hvm-$name.serial" >"$WORK/logs/hvm-$name.serial"
+		tail -n 20 "$WORK/logs/hvm-$name.serial" | hvm_sane
+	fi
 	echo "---- $name: device model log (last 15)"
 	[ -f "$WORK/logs/hvm-$name.qemu-dm" ] && tail -n 15 "$WORK/logs/hvm-$name.qemu-dm" | hvm_sane
 }
