@@ -489,7 +489,11 @@ scan_log() {
 # interrupts are one more thing that may not work); the agent talks on
 # HVM_CON: hvc0 (the PV console, which xenconsoled logs as for the PV
 # guests) or ttyS0 (the emulated serial port, a file in dom0).
-HVM_CMDLINE=${HVM_CMDLINE:-earlyprintk=xen keep_bootcon loglevel=7}
+# console=ttyS0 stays first: without it (2026-12-04, "earlyprintk=xen
+# keep_bootcon loglevel=7 pcibk.con=hvc0") the guest never left real
+# mode: right after SeaBIOS's "Booting from ROM" it looped in INT 5
+# (SeaBIOS "enter handle_05", cs=d900 ip=f0ec), every boot.
+HVM_CMDLINE=${HVM_CMDLINE:-console=ttyS0 earlyprintk=xen keep_bootcon loglevel=4}
 HVM_CON=${HVM_CON:-hvc0}
 
 # hvm_cfg NAME BDF...: the xl config of an HVM guest (device model
