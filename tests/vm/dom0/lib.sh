@@ -483,12 +483,11 @@ scan_log() {
 # ---- HVM guests ----------------------------------------------------------
 
 # The kernel command line an HVM guest gets before HVM_ARGS: the kernel's
-# messages go to Xen's console through the HVM debug port (earlyprintk=xen,
-# kept: lines "(dN) ..." in Xen's log and on the serial console), verbose,
-# and nowhere else (no console=: the emulated UART is slow and its
-# interrupts are one more thing that may not work); the agent talks on
-# HVM_CON: hvc0 (the PV console, which xenconsoled logs as for the PV
-# guests) or ttyS0 (the emulated serial port, a file in dom0).
+# messages go to the emulated serial port and to Xen's console through the
+# HVM debug port (earlyprintk=xen, kept: lines "(dN) ..." in Xen's log and
+# on the serial console; loglevel=7 in HVM_ARGS for all of them); the
+# agent talks on HVM_CON: hvc0 (the PV console, which xenconsoled logs as
+# for the PV guests) or ttyS0 (the emulated serial port, a file in dom0).
 # console=ttyS0 stays first: without it (2026-12-04, "earlyprintk=xen
 # keep_bootcon loglevel=7 pcibk.con=hvc0") the guest never left real
 # mode: right after SeaBIOS's "Booting from ROM" it looped in INT 5
