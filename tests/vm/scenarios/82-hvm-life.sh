@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Copyright (C) 2026 The pcibk authors.
+#
+# An HVM guest's life with devices held by the backend (issue 19): HVM
+# guest HA boots with the e1000e and the nvme (device model qemu-xen in
+# dom0): the guest's drivers bind, MSI-X is on, a ping goes through the NIC
+# and the disk is read; pcibackctl names HA as the owner.  The NIC is
+# detached (xl pci-detach) and attached again while HA runs.  HA is
+# destroyed with MSI-X on: in dom0 both devices are back on pciback, MSI
+# and MSI-X off, bus mastering off, no irq left.  Then a PV guest and
+# another HVM guest get the NIC and use it.  Runs only when VM_SCENARIOS
+# selects it; needs nested paging from the outer QEMU (80-hvm.sh).
+# pcibk: needs-hvm
+# shellcheck shell=bash
+
+PCTL=$P/tools/pcibackctl
+
+# hl_boot NAME BDF...: hvm_start, its output kept and shown.
+hl_boot() {
+	local name=$1 rc=0
+	hvm_start "$@" >"$WORK/$name.start" 2>&1 || rc=$?
+	sed 's/^/   | /' "$WORK/$name.start"
+	[ $rc = 0 ] || hvm_report "$name"
+	return $rc
+}
+
+# hl_uses NAME DEV: in guest NAME, DEV (e1000e or nvme) has its driver,
+# MSI-X on, and interrupts that grow under traffic (a ping, disk reads).
+hl_uses() {
+	local name=$1 dev=$2 tag=$3 id
+	id=$(dev_id "$dev")
+	check "$tag.$dev.driver" gx "$name" "wait_drv $id $dev 30" || return 1
+	sleep 2
+	check "$tag.$dev.msix" gx "$name" "mode_on $id MSI-X"
+	GX_TIMEOUT=90 check "$tag.$dev.traffic" gx "$name" "irqs_grow $id"
+}
+
+# bus_master_off BDF: the COMMAND register's bus master bit is clear.
+bus_master_off() {
+	local cmd
+	cmd=$(setpci -s "$1" COMMAND) || return 1
+	echo "$1 COMMAND 0x$cmd"
+	[ $((0x$cmd & 4)) = 0 ]
+}
+
+# owned_by BDF DOMID [MODE]: pcibackctl list and show name the domain as
+# owner (and show the interrupt mode the guest enabled).
+owned_by() {
+	local l s
+	l=$("$PCTL" list 2>&1)
+	s=$("$PCTL" show "$1" 2>&1)
+	printf '$ pcibackctl list\n%s\n$ pcibackctl show %s\n%s\n' "$l" "$1" "$s" |
+		tee -a "$WORK/logs/pcibackctl-hvm.txt"
+	grep -qE "^$1 .*dom$2( |\$)" <<<"$l" && grep -qE "^owner: +dom$2( |\$)" <<<"$s" &&
+		{ [ -z "${3:-}" ] || grep -qE "^interrupts: +$3" <<<"$s"; }
+}
+
+# free_in_list BDF: pcibackctl list shows the device free.
+free_in_list() {
+	local l
+	l=$("$PCTL" list 2>&1)
+	grep -E "^$1 " <<<"$l"
+	grep -qE "^$1 .*free" <<<"$l"
+}
+
+# hl_released BDF IRQS: after its guest is gone: on pciback, MSI and MSI-X
+# off, bus mastering off, none of these dom0 irqs left.
+hl_released() {
+	local tag=$1 bdf=$2
+	check "$tag.on-pciback" retry 10 is_on_pciback "$bdf"
+	check "$tag.msi-off-in-dom0" msi_off_in_dom0 "$bdf"
+	check "$tag.bus-master-off" bus_master_off "$bdf"
+	check "$tag.no-dom0-irqs-left" no_irqs_left "$bdf" "$3"
+}
+
+if [ -z "$VM_SCENARIOS" ]; then
+	note hvmlife "HVM scenario not selected (VM_SCENARIOS='^(82)' to run it)"
+elif [ "${HVM_DM:-0}" != 1 ]; then
+	result FAIL hvmlife.device-model "no device model in dom0 (the host did not give the HVM layer)"
+elif [ ! -x "$PCTL" ]; then
+	result FAIL hvmlife.pcibackctl "no pcibackctl in the payload (make pcibackctl)"
+else
+	for g in A B C D; do guest_alive "$g" && guest_destroy "$g"; done
+	step "HVM guest HA with the e1000e and the nvme"
+	if check hvmlife.boot hl_boot HA "$NIC_BDF" "$NVME_BDF"; then
+		d=$(cat "$WORK/guests/HA.domid")
+		hl_uses HA e1000e hvmlife
+		hl_uses HA nvme hvmlife
+		check hvmlife.pcibackctl-owner retry 10 owned_by "$NIC_BDF" "$d" msix
+
+		step "xl pci-detach and pci-attach of the NIC while HA runs"
+		if check hvmlife.detach timeout 90 xl pci-detach HA "$NIC_BDF"; then
+			check hvmlife.detach.gone-in-guest gx HA "gone_id $NIC_ID 30"
+			hl_released hvmlife.detach "$NIC_BDF" ''
+			check hvmlife.detach.pcibackctl-free retry 10 free_in_list "$NIC_BDF"
+		fi
+		if check hvmlife.attach timeout 90 xl pci-attach HA "$NIC_BDF"; then
+			check hvmlife.attach.in-guest gx HA "wait_id $NIC_ID 30"
+			hl_uses HA e1000e hvmlife.attach
+			check hvmlife.attach.pcibackctl-owner retry 10 owned_by "$NIC_BDF" "$d" msix
+		fi
+
+		step "xl destroy of HA with MSI-X on"
+		check hvmlife.destroy.msix-before gx HA "mode_on $NIC_ID MSI-X"
+		declare -A hl_irqs
+		for dev in e1000e nvme; do
+			hl_irqs[$dev]=$(dom0_msi_irqs "$(dev_bdf "$dev")" | tr '\n' ' ')
+		done
+		hvm_report HA >/dev/null
+		check hvmlife.destroy timeout 120 xl destroy HA
+		for dev in e1000e nvme; do
+			hl_released "hvmlife.destroy.$dev" "$(dev_bdf "$dev")" "${hl_irqs[$dev]}"
+		done
+		check hvmlife.destroy.pcibackctl-free retry 10 free_in_list "$NIC_BDF"
+	fi
+	xl domid HA >/dev/null 2>&1 && timeout 120 xl destroy HA
+
+	step "a PV guest gets the NIC next"
+	if check hvmlife.pv.boot guest_start HP "$NIC_BDF"; then
+		hl_uses HP e1000e hvmlife.pv
+		check hvmlife.pv.stop guest_stop HP
+		hl_released hvmlife.pv "$NIC_BDF" ''
+	fi
+
+	step "then another HVM guest"
+	if check hvmlife.hvm2.boot hl_boot HB "$NIC_BDF"; then
+		hl_uses HB e1000e hvmlife.hvm2
+		hvm_report HB >/dev/null
+		check hvmlife.hvm2.destroy timeout 120 xl destroy HB
+		hl_released hvmlife.hvm2 "$NIC_BDF" ''
+	fi
+	xl domid HB >/dev/null 2>&1 && timeout 120 xl destroy HB
+fi
