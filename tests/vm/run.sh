@@ -93,6 +93,7 @@ main() {
 	esac
 	# An HVM scenario selected: the device model and firmware for dom0.
 	if [ "$mode" = vmtest ] && hvm_wanted; then
+		hvm_machine
 		prepare_hvm
 	fi
 	# The payload copies the images: make it before another run may rebuild them.

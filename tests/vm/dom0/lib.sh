@@ -612,6 +612,17 @@ hvm_start() {
 	[ "$outcome" = ready ]
 }
 
+# hvm_reentry NAME: the guest's kernel died of an interrupt entered a
+# second time at the first instruction of its handler, from kernel mode
+# with interrupts off (tests/vm/README.md, "HVM guests": single-threaded
+# TCG delivers an event it already injected once more); its trace has a
+# frame at the handler's first byte.
+hvm_reentry() {
+	local d
+	d=$(cat "$WORK/guests/$1.domid" 2>/dev/null) || return 1
+	hvm_xen_lines "$d" | grep -qaE 'RIP: 0010:asm_(sysvec|common_interrupt)[a-z_]*\+0x0/'
+}
+
 # hvm_report NAME: the guest's logs kept ($WORK/logs: its console, Xen's
 # lines of it, the device model's log) and their tails printed.
 hvm_report() {
@@ -636,6 +647,9 @@ hvm_report() {
 		timeout 30 "$bin/xen-hvmctx" "$d" >"$WORK/logs/hvm-$name.hvmctx" 2>&1
 		echo "---- $name: xenctx (registers and stack of the vCPU)"
 		head -n 40 "$WORK/logs/hvm-$name.xenctx" | hvm_sane
+	fi
+	if hvm_reentry "$name"; then
+		echo "---- $name: its kernel took an interrupt twice, the second time at the handler's first instruction (single-threaded TCG's re-delivery, tests/vm/README.md)"
 	fi
 	echo "---- $name: Xen's lines of domain ${d:-?} (last 40)"
 	[ -f "$WORK/logs/hvm-$name.xen" ] && tail -n 40 "$WORK/logs/hvm-$name.xen" | hvm_sane

@@ -32,6 +32,9 @@ stack_init() {
 
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_SMP=${VM_SMP:-2}
+# Whether the caller chose (HVM runs pick their own, lib/hvm.sh).
+# shellcheck disable=SC2034 # read by lib/hvm.sh
+VM_TCG_THREAD_GIVEN=${VM_TCG_THREAD:+1}
 # QEMU 7.2's multi-threaded TCG crashed QEMU itself (SIGSEGV, three times at
 # the same code address) in 3 of the last 7 full runs; single-threaded TCG
 # runs the vCPUs in turn, for about 10-20% more wall time here.
@@ -42,6 +45,8 @@ VM_SCENARIOS=${VM_SCENARIOS:-}
 # then of a segfault or general protection fault (2 to 14 per full run,
 # xl and xenstore-read among them), and injected AER errors were followed
 # by more; a full run with qemu64 had none, for about 35% more wall time.
+# shellcheck disable=SC2034 # read by lib/hvm.sh
+VM_CPU_GIVEN=${VM_CPU:+1}
 VM_CPU=${VM_CPU:-qemu64}
 # The root port of the AER NIC: pcie-root-port signals with MSI-X,
 # ioh3420 with MSI.

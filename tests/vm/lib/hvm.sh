@@ -34,6 +34,24 @@ hvm_wanted() {
 	return 1
 }
 
+# hvm_machine: what an HVM guest needs from the outer machine, unless the
+# caller chose otherwise.  Xen runs HVM guests only with nested paging
+# (Debian's Xen has no shadow paging): AMD SVM with NPT, the only nested
+# virtualization QEMU's TCG emulates.  iommu=no-sharept: Xen keeps the
+# emulated VT-d's page tables apart from the guest's (AMD-format) nested
+# page tables.  Multi-threaded TCG: single-threaded, the HVM guests'
+# kernels died now and then of an interrupt entered twice (tests/vm/
+# README.md, "HVM guests"); multi-threaded, none did.
+hvm_machine() {
+	[ "$VM_CPU_GIVEN" = 1 ] || VM_CPU=qemu64,+svm,+npt
+	case " $VM_XEN_ARGS " in
+	*" iommu=no-sharept "*) ;;
+	*) VM_XEN_ARGS="${VM_XEN_ARGS:+$VM_XEN_ARGS }iommu=no-sharept" ;;
+	esac
+	[ "$VM_TCG_THREAD_GIVEN" = 1 ] || VM_TCG_THREAD=multi
+	info "HVM: -cpu $VM_CPU, TCG thread=$VM_TCG_THREAD, Xen's options + '$VM_XEN_ARGS'"
+}
+
 prepare_hvm() {
 	local d=$VM_BUILD/hvm key
 	HVM_OVERLAY=$d/overlay.tar
