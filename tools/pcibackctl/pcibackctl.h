@@ -73,6 +73,7 @@ int xs_read_str(const char *path, char *buf, size_t len);
 int xs_write_str(const char *path, const char *val);
 int xs_list(const char *path, char (*out)[64], int max);
 void find_owner(struct pdev *d);
+bool owner_is_hvm(const struct pdev *d);
 int iommu_enabled(void);	/* 1, 0, or -1 unknown */
 bool slot_listed(const char *bdf);
 const char *stat_value(const struct pdev *d, const char *key);

@@ -343,14 +343,19 @@ void probe_dev(struct pdev *d)
 		d->denied_list[0] = 0;
 	if (stat_value(d, "denied_total"))
 		d->denied = atoll(stat_value(d, "denied_total"));
-	/* The backend's own view of the mode is exact; prefer it. */
+	find_owner(d);
+	/*
+	 * The backend's own view of the mode is exact for a PV guest, which
+	 * asks it for MSI and MSI-X; an HVM guest's device model programs
+	 * the device itself, past the backend (which then says "none"): the
+	 * config space tells.
+	 */
 	if (stat_value(d, "mode") && stat_value(d, "assigned") &&
-	    atoi(stat_value(d, "assigned"))) {
+	    atoi(stat_value(d, "assigned")) && !owner_is_hvm(d)) {
 		sscanf(stat_value(d, "mode"), "%7s", d->mode);
 		d->vectors = (unsigned int)atoi(stat_value(d, "vectors") ?
 						stat_value(d, "vectors") : "0");
 	}
-	find_owner(d);
 }
 
 /* ---------------------------------------------------------------- xenstore */
@@ -461,6 +466,17 @@ int xs_list(const char *path, char (*out)[64], int max)
 		snprintf(out[k++], 64, "%.63s", ents[i]);
 	free(ents);
 	return k;
+}
+
+/* The guest holding d is an HVM domain (libxl's /libxl/<domid>/type). */
+bool owner_is_hvm(const struct pdev *d)
+{
+	char p[64], v[16];
+
+	if (d->owner < 0)
+		return false;
+	snprintf(p, sizeof(p), "/libxl/%d/type", d->owner);
+	return !xs_read_str(p, v, sizeof(v)) && !strcmp(v, "hvm");
 }
 
 /* The guest holding d, from libxl's backend directories. */
