@@ -522,6 +522,7 @@ hvm_cfg() {
 		serial = "file:/var/log/xen/console/hvm-$name.serial"
 		$devs
 		on_crash = "preserve"
+		on_reboot = "destroy"
 		${HVM_XL:-}
 	EOF
 }
@@ -548,7 +549,7 @@ HVM_DEAD_RE='Kernel panic|Oops|BUG:|end trace'
 # hvm_start NAME BDF...: create an HVM guest and wait (HVM_WAIT s, 150 by
 # default) until its agent answers, it crashes or the time is up.  Prints
 # what happened; the outcome word is in $WORK/guests/NAME.outcome: ready,
-# crashed, panic, gone, timeout or create-failed.
+# crashed, panic, triple-fault, gone, timeout or create-failed.
 hvm_start() {
 	local name=$1 d t0=$SECONDS log st outcome=timeout
 	# The serial port's file: not guest-NAME.log, where xenconsoled logs
@@ -586,6 +587,11 @@ hvm_start() {
 	while [ $SECONDS -lt $end ]; do
 		if xenstore-read "/local/domain/$d/data/pcibk-ready" >/dev/null 2>&1; then
 			outcome=ready
+			break
+		fi
+		# Xen reboots a guest that triple-faults (on_reboot: destroyed).
+		if xl dmesg 2>/dev/null | grep -qaE "d${d}v[0-9]+ Triple fault"; then
+			outcome=triple-fault
 			break
 		fi
 		st=$(hvm_state "$name")
