@@ -44,12 +44,12 @@ hvm_wanted() {
 # README.md, "HVM guests"); multi-threaded, none did.
 hvm_machine() {
 	[ "$VM_CPU_GIVEN" = 1 ] || VM_CPU=qemu64,+svm,+npt
-	case " $VM_XEN_ARGS " in
+	case " ${VM_XEN_ARGS:-} " in
 	*" iommu=no-sharept "*) ;;
 	*) VM_XEN_ARGS="${VM_XEN_ARGS:+$VM_XEN_ARGS }iommu=no-sharept" ;;
 	esac
 	[ "$VM_TCG_THREAD_GIVEN" = 1 ] || VM_TCG_THREAD=multi
-	info "HVM: -cpu $VM_CPU, TCG thread=$VM_TCG_THREAD, Xen's options + '$VM_XEN_ARGS'"
+	info "HVM: -cpu $VM_CPU, TCG thread=$VM_TCG_THREAD, Xen's options + '${VM_XEN_ARGS:-}'"
 }
 
 prepare_hvm() {
