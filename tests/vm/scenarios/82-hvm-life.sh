@@ -63,13 +63,15 @@ free_in_list() {
 	grep -qE "^$1 .*free" <<<"$l"
 }
 
-# hl_released BDF IRQS: after its guest is gone: on pciback, MSI and MSI-X
-# off, bus mastering off, none of these dom0 irqs left.
+# hl_released TAG BDF IRQS: after its guest let it go: on pciback, MSI and
+# MSI-X off, bus mastering off, none of these dom0 irqs left.  The backend
+# releases the device when libxl removes its xenstore entries, after xl
+# returns: 10 s for that.
 hl_released() {
 	local tag=$1 bdf=$2
 	check "$tag.on-pciback" retry 10 is_on_pciback "$bdf"
-	check "$tag.msi-off-in-dom0" msi_off_in_dom0 "$bdf"
-	check "$tag.bus-master-off" bus_master_off "$bdf"
+	check "$tag.msi-off-in-dom0" retry 10 msi_off_in_dom0 "$bdf"
+	check "$tag.bus-master-off" retry 10 bus_master_off "$bdf"
 	check "$tag.no-dom0-irqs-left" no_irqs_left "$bdf" "$3"
 }
 
