@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copyright (C) 2026 The pcibk authors.
 #
-# HVM guests (issue 19, experimental): an HVM domU (type "hvm", device
-# model qemu-xen in dom0, SeaBIOS, Debian's kernel booted directly, its
-# console on the emulated serial port) with devices passed through by the
-# device model.  Runs only when VM_SCENARIOS selects it (the host then gives
-# dom0 the device model layer, lib/hvm.sh).  Needs nested paging from the
-# outer QEMU: VM_CPU=qemu64,+svm,+npt VM_XEN_ARGS=iommu=no-sharept.
+# HVM guest trials (issue 19): HVM domUs (type "hvm", device model
+# qemu-xen in dom0, SeaBIOS, Debian's kernel booted directly, its console
+# on the emulated serial port) with devices passed through by the device
+# model, one after the other.  Runs only when VM_SCENARIOS selects it (the
+# host then gives dom0 the device model layer and the machine HVM guests
+# need, lib/hvm.sh: nested paging, iommu=no-sharept, multi-threaded TCG).
+# 82-hvm-life.sh is the scenario; these are for trying settings.
 #
 # HVM_TRIALS (VM_VARS): guests to try one after the other, separated by
 # ';', each LABEL/DEVICES/ARGS[/MEM]: DEVICES a comma list of nic, nvme

@@ -9,7 +9,7 @@
 # destroyed with MSI-X on: in dom0 both devices are back on pciback, MSI
 # and MSI-X off, bus mastering off, no irq left.  Then a PV guest and
 # another HVM guest get the NIC and use it.  Runs only when VM_SCENARIOS
-# selects it; needs nested paging from the outer QEMU (80-hvm.sh).
+# selects it (with the machine HVM guests need, lib/hvm.sh).
 # pcibk: needs-hvm
 # shellcheck shell=bash
 
