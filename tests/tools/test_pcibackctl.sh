@@ -150,9 +150,9 @@ run --json show 0000:03:00.0
 expect show-json 0 '"counters":"req_conf_read 12\\nmode msix' '"denied":"total 4\\n0e0:2:4"'
 # An HVM guest (libxl's /libxl/<domid>/type) has its device model program
 # MSI-X past the backend, which says "none": the config space tells.
-st=$S/devices/$R/0000:00:01.0/0000:03:00.0/pciback_stats
-cp "$st" "$T/stats.pv"
-printf 'req_conf_read 0\nmode none\nvectors 0\nassigned 1\ndomid 5\n' >"$st"
+stf=$S/devices/$R/0000:00:01.0/0000:03:00.0/pciback_stats
+cp "$stf" "$T/stats.pv"
+printf 'req_conf_read 0\nmode none\nvectors 0\nassigned 1\ndomid 5\n' >"$stf"
 mkdir -p "$T/xs/libxl/5"
 echo hvm >"$T/xs/libxl/5/type"
 run show 03:00.0
@@ -161,7 +161,7 @@ echo pv >"$T/xs/libxl/5/type"
 run show 03:00.0
 expect show-pv-owner-mode 0 '^interrupts: +none$'
 rm -r "$T/xs/libxl/5"
-mv "$T/stats.pv" "$st"
+mv "$T/stats.pv" "$stf"
 run show 0000:09:00.0
 expect show-missing 3 'no PCI device 0000:09:00.0'
 run show 0000:03:00.9
