@@ -42,7 +42,7 @@ hvm_wanted() {
 # page tables.  Multi-threaded TCG: single-threaded, the HVM guests'
 # kernels died in 9 of 15 boots (both backends), most of an interrupt
 # entered twice (tests/vm/README.md, "HVM guests"); multi-threaded in 2
-# of 8, never of that.
+# of 10, never of that.
 hvm_machine() {
 	[ "$VM_CPU_GIVEN" = 1 ] || VM_CPU=qemu64,+svm,+npt
 	case " ${VM_XEN_ARGS:-} " in
