@@ -233,15 +233,22 @@ assignable_add() { timeout 60 xl pci-assignable-add "$1"; }
 
 GUEST_MEM=${GUEST_MEM:-256}
 
+# xl_pci_list BDF...: xl's list of them ('B1','B2').
+xl_pci_list() {
+	local b pci=''
+	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	echo "$pci"
+}
+
 # guest_start NAME BDF...: create a PV guest with these devices and wait
 # until its agent answers.  GUEST_EXTRA: more guest kernel arguments
 # (pcibk.nofront: xen-pcifront is not loaded, guest/init); GUEST_CPUS: the
 # physical CPUs its vCPU may run on (xl's cpus=); GUEST_MEM: MiB.  Without
 # a BDF the guest has passthrough enabled and no device (xl pci-attach).
 guest_start() {
-	local name=$1 pci='' b devs
+	local name=$1 pci devs
 	shift
-	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	pci=$(xl_pci_list "$@")
 	# No device: passthrough enabled, for devices hot-plugged later.
 	devs="pci = [ $pci ]"
 	[ $# = 0 ] && devs='passthrough = "enabled"'
@@ -499,9 +506,9 @@ HVM_CON=${HVM_CON:-hvc0}
 # qemu-xen in dom0, SeaBIOS, direct kernel boot) with these devices.
 # HVM_ARGS: more kernel arguments; GUEST_MEM: MiB; HVM_XL: more xl lines.
 hvm_cfg() {
-	local name=$1 pci='' b devs
+	local name=$1 pci devs
 	shift
-	for b in "$@"; do pci+="${pci:+,}'$b'"; done
+	pci=$(xl_pci_list "$@")
 	# No device: no passthrough either (HVM_XL='passthrough="enabled"'
 	# gives the domain IOMMU page tables without a device).
 	devs="pci = [ $pci ]"
