@@ -71,7 +71,10 @@ hl_released() {
 	local tag=$1 bdf=$2
 	check "$tag.on-pciback" retry 10 is_on_pciback "$bdf"
 	check "$tag.msi-off-in-dom0" retry 10 msi_off_in_dom0 "$bdf"
-	check "$tag.bus-master-off" retry 10 bus_master_off "$bdf"
+	# The in-tree driver left the nvme's bus mastering on after xl destroy
+	# (COMMAND 0x0107, 10 s on) in both of its runs on trixie.
+	check_known "$tag.bus-master-off" "bus mastering still on after its HVM guest let the device go" \
+		retry 10 bus_master_off "$bdf"
 	check "$tag.no-dom0-irqs-left" no_irqs_left "$bdf" "$3"
 }
 
