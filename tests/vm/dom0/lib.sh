@@ -380,14 +380,15 @@ gx() {
 
 # Keep the guest's kernel log and console for the log checks and the host.
 guest_save_logs() {
-	local name=$1
+	local name=$1 con
 	if guest_alive "$name"; then
 		# Prefixed: gx drops console lines that look like kernel messages.
 		GX_TIMEOUT=20 gx "$name" "dmesg | sed 's/^/|/'" 2>&1 |
 			sed -n 's/^|//p' >"$WORK/logs/guest-$name.dmesg"
 	fi
-	if [ -f "$(guest_console "$name")" ]; then
-		tr -d '\r' <"$(guest_console "$name")" >"$WORK/logs/guest-$name.console"
+	con=$(guest_console "$name")
+	if [ -f "$con" ]; then
+		tr -d '\r' <"$con" >"$WORK/logs/guest-$name.console"
 	fi
 }
 
