@@ -582,9 +582,26 @@ void fz_release(struct fz *f, struct fz_dev *fd)
 	    pcibk_topo_find(&f->g->topo, d->vaddr.domain, d->vaddr.bus,
 			    d->vaddr.devfn) != d)
 		return;
+	struct sim_host *h = f->h;
+	struct sim_dev *sd = fd->sd;
+	/*
+	 * No injected fault can make a config access fail during this
+	 * release (a failed reset, the case that matters, may).
+	 */
+	bool clean = !h->fail_nth || (!h->fail_repeat && h->fail_count >= h->fail_nth) ||
+		     (h->fail_op != SIM_ANY && h->fail_op != SIM_CFG_READ &&
+		      h->fail_op != SIM_CFG_WRITE);
+
 	FZ_ASSERT(pcibk_session_release(&f->ss.s, d->vaddr.domain,
 					d->vaddr.bus, d->vaddr.devfn),
 		  "release found no device");
+	/* Whoever turned them on, the next owner finds MSI and MSI-X off. */
+	if (clean && !sd->gone) {
+		FZ_ASSERT(!sd->msix_cap || !(sd->cfg[sd->msix_cap + 3] & 0x80),
+			  "MSI-X still enabled after release");
+		FZ_ASSERT(!sd->msi_cap || !(sd->cfg[sd->msi_cap + 2] & 0x01),
+			  "MSI still enabled after release");
+	}
 }
 
 static void teardown(struct fz *f)
@@ -683,14 +700,28 @@ static void hw_poke(struct fz *f)
 	struct sim_dev *pf;
 	u32 cmd;
 
-	if (what % 5 == 3) {
+	if (what % 6 == 3) {
 		fz_aer_poke(f, what);
 		return;
 	}
 	fd = fz_pick(f);
 	pf = fd->sd->pf ? fd->sd->pf : fd->sd;
 	cmd = sim_hw_read(pf, 4, 2);
-	switch (what % 5) {
+	switch (what % 6) {
+	case 5:
+		/*
+		 * An HVM guest's device model turns MSI or MSI-X on through
+		 * the config space, past the backend and dom0's PCI core.
+		 */
+		if (fd->sd->msi_on || fd->sd->msix_on ||
+		    (fd->sd->msix_cap && fd->sd->cfg[fd->sd->msix_cap + 3] & 0x80) ||
+		    (fd->sd->msi_cap && fd->sd->cfg[fd->sd->msi_cap + 2] & 0x01))
+			break;	/* one mode at a time, as a device model does */
+		if (what & 0x40 && fd->sd->msix_cap)
+			fd->sd->cfg[fd->sd->msix_cap + 3] |= 0x80;
+		else if (fd->sd->msi_cap)
+			fd->sd->cfg[fd->sd->msi_cap + 2] |= 0x01;
+		break;
 	case 0:
 		sim_hw_write(pf, 4, 2, cmd ^ 0x2);	/* PF driver flips MSE */
 		break;

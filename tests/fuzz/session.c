@@ -95,8 +95,9 @@ static void inflight_done(struct fz *f)
 	s->inflight = false;
 	if (f->pg == s->inflight_pg && !f->rf.reposted &&
 	    !(f->pg->page[0] & (1u << _XEN_PCIF_active))) {
-		TRACE("  in-flight request (cmd %u) answered on its ring: err %d\n",
-		      s->inflight_req.cmd, sim_page_err(f->pg));
+		TRACE("  in-flight request (cmd %u %x:%x:%x) answered on its ring: err %d\n",
+		      s->inflight_req.cmd, s->inflight_req.domain, s->inflight_req.bus,
+		      s->inflight_req.devfn, sim_page_err(f->pg));
 		fz_check_reply(f, &s->inflight_req, NULL);
 	} else {
 		TRACE("  in-flight request (cmd %u) not answered on its ring\n",
@@ -163,6 +164,11 @@ void fz_sess_unmap(struct fz *f)
 	}
 	inflight_done(f);
 	TRACE("  ring of generation %u dropped\n", s->ring_gen);
+	/*
+	 * A request the handler fetched went with the ring: the next
+	 * attachment starts afresh and reads the page (pcibk_session_attach()).
+	 */
+	f->rf.holding = false;
 	unmap(f);
 }
 

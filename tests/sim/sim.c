@@ -773,19 +773,27 @@ static int s_restore_golden(void *hdev)
 {
 	struct sim_dev *d = D(hdev);
 	int rc = fault(d, SIM_RESTORE_GOLDEN);
+	u8 msi_ctl, msix_ctl;
 
 	sim_may_sleep("restore_golden");
 	trace(d, "golden");
 
 	if (rc)
 		return rc;
+	msi_ctl = d->msi_cap ? d->cfg[d->msi_cap + 2] : 0;
+	msix_ctl = d->msix_cap ? d->cfg[d->msix_cap + 3] : 0;
 	if (d->have_golden)
 		memcpy(d->cfg, d->golden, sizeof(d->cfg));
 	/*
-	 * Linux's pci_restore_state() turns MSI and MSI-X back on from the
-	 * PCI core's own state, whatever the saved copy says, until they
-	 * are disabled.
+	 * Linux's pci_restore_state() writes MSI and MSI-X control only from
+	 * the PCI core's own state: enables it does not know of (an HVM
+	 * device model's) stay as the hardware has them, whatever the saved
+	 * copy says; its own are turned back on until they are disabled.
 	 */
+	if (d->msi_cap)
+		d->cfg[d->msi_cap + 2] = (d->cfg[d->msi_cap + 2] & ~0x01) | (msi_ctl & 0x01);
+	if (d->msix_cap)
+		d->cfg[d->msix_cap + 3] = (d->cfg[d->msix_cap + 3] & ~0xc0) | (msix_ctl & 0xc0);
 	if (d->msi_on)
 		d->cfg[d->msi_cap + 2] |= 0x01;
 	if (d->msix_on)

@@ -263,6 +263,47 @@ TEST(life_quiesce_endpoint)
 	fix_fini(&f);
 }
 
+/*
+ * An HVM guest's device model turns MSI or MSI-X on through the config
+ * space, past the backend and dom0's PCI core. When the reset does
+ * nothing (no method), the release and do_flr still leave both off, and
+ * dom0's PCI core was never asked.
+ */
+TEST(life_device_model_irq_modes_off)
+{
+	struct fix f;
+	struct pcibk_dev *nic, *ahci;
+	struct sim_dev *sn, *sa;
+	u32 ctl;
+
+	fix_init(&f, false);
+	sn = fix_nic(f.h, 3, 0);
+	nic = fix_add(&f, sn, true);
+	sa = fix_msi_only(f.h, 4, 0);
+	ahci = fix_add(&f, sa, false);
+	CHECK_EQ(sim_hw_read(sn, sn->msix_cap + 2, 2) & 0x8000, 0);
+
+	/* The guest dies with MSI-X on; the reset is a no-op. */
+	ctl = sim_hw_read(sn, sn->msix_cap + 2, 2);
+	sim_hw_write(sn, sn->msix_cap + 2, 2, ctl | 0x8000);
+	sim_fail(f.h, SIM_RESET, 1, -ENOTTY);
+	CHECK(fix_release(&f, nic));
+	sim_fail_clear(f.h);
+	CHECK_EQ(sim_hw_read(sn, sn->msix_cap + 2, 2), ctl);
+	CHECK(!sn->msix_on);
+	CHECK_EQ(sim_hw_read(sn, 0x04, 2) & 0x4, 0);
+
+	/* do_flr on a function without a reset method, MSI left on. */
+	ctl = sim_hw_read(sa, sa->msi_cap + 2, 2);
+	sim_hw_write(sa, sa->msi_cap + 2, 2, ctl | 0x0001);
+	sim_fail(f.h, SIM_RESET, 1, -ENOTTY);
+	CHECK_EQ(pcibk_dev_reset_idle(ahci, true), -ENOTTY);
+	sim_fail_clear(f.h);
+	CHECK_EQ(sim_hw_read(sa, sa->msi_cap + 2, 2), ctl);
+	CHECK(!sa->msi_on);
+	fix_fini(&f);
+}
+
 /* ---- INTx helper (§12.1) ---- */
 
 TEST(intx_helper_installed_when_wanted)

@@ -177,6 +177,21 @@ void pcibk_dev_intx_toggle(struct pcibk_dev *d)
 		d->ack = true;
 }
 
+/*
+ * Clear an interrupt mode's enable bit in hardware: cap's flags word
+ * (cap + 2), one bit. Only after the teardown, when dom0 holds no vector
+ * of the function, so the PCI core's view stays true.
+ */
+static void cap_flag_off(struct pcibk_dev *d, u8 cap, u32 bit)
+{
+	u32 flags;
+
+	if (!cap || d->ops->cfg_read(d->hdev, cap + 2u, 2, &flags) ||
+	    !(flags & bit))
+		return;
+	d->ops->cfg_write(d->hdev, cap + 2u, 2, flags & ~bit);
+}
+
 void pcibk_dev_quiesce(struct pcibk_dev *d)
 {
 	u32 cmd;
@@ -191,6 +206,15 @@ void pcibk_dev_quiesce(struct pcibk_dev *d)
 	 */
 	pcibk_msix_teardown(d);
 	pcibk_msi_teardown(d);
+	/*
+	 * What is still enabled now is not dom0's: an HVM guest's device
+	 * model turns MSI and MSI-X on through the config space, past this
+	 * backend, and a reset that is missing or does nothing (QEMU's
+	 * e1000e after its HVM guest died) leaves them on. The next owner
+	 * must find them off, and enable_msi refuses while MSI-X is on.
+	 */
+	cap_flag_off(d, d->msix_cap, PCI_MSIX_FLAGS_ENABLE);
+	cap_flag_off(d, d->msi_cap, PCI_MSI_FLAGS_ENABLE);
 	if (d->info.hdr_type == 0) {
 		if (d->ops->is_enabled(d->hdev))
 			d->ops->disable_device(d->hdev);
