@@ -156,10 +156,20 @@ printf 'req_conf_read 0\nmode none\nvectors 0\nassigned 1\ndomid 5\n' >"$stf"
 mkdir -p "$T/xs/libxl/5"
 echo hvm >"$T/xs/libxl/5/type"
 run show 03:00.0
-expect show-hvm-owner-mode 0 '^owner: +dom5 as' '^interrupts: +msix$'
+expect show-hvm-owner-mode 0 '^owner: +dom5 as 0000:00:00.00$' '^interrupts: +msix$'
+# Its address in the guest is the device model's (libxl's vdevfn-N).
+vdf=$T/xs/local/domain/0/backend/pci/5/0/vdevfn-0
+echo 18 >"$vdf"
+run show 03:00.0
+expect show-hvm-guest-addr 0 '^owner: +dom5 as 0000:00:03.0$'
+echo zz >"$vdf"
+run show 03:00.0
+expect show-hvm-bad-vdevfn 0 '^owner: +dom5 as 0000:00:00.00$'
+echo 18 >"$vdf"
 echo pv >"$T/xs/libxl/5/type"
 run show 03:00.0
-expect show-pv-owner-mode 0 '^interrupts: +none$'
+expect show-pv-owner-mode 0 '^interrupts: +none$' '^owner: +dom5 as 0000:00:00.00$'
+rm "$vdf"
 rm -r "$T/xs/libxl/5"
 mv "$T/stats.pv" "$stf"
 run show 0000:09:00.0

@@ -479,6 +479,28 @@ bool owner_is_hvm(const struct pdev *d)
 	return !xs_read_str(p, v, sizeof(v)) && !strcmp(v, "hvm");
 }
 
+/*
+ * An HVM guest sees the device where its device model put it, which libxl
+ * records as vdevfn-<j> (hex devfn on the guest's bus 0); the backend's own
+ * vdev-<j> is a virtual slot no HVM guest ever sees.
+ */
+static void hvm_vdev(struct pdev *d, const char *dom, int j)
+{
+	char p[256], v[16], *end;
+	unsigned long fn;
+
+	if (!owner_is_hvm(d))
+		return;
+	snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%.32s/0/vdevfn-%d", dom, j);
+	if (xs_read_str(p, v, sizeof(v)))
+		return;
+	errno = 0;
+	fn = strtoul(v, &end, 16);
+	if (errno || end == v || *end || fn > 0xff)
+		return;
+	snprintf(d->vdev, sizeof(d->vdev), "0000:00:%02lx.%lu", fn >> 3, fn & 7);
+}
+
 /* The guest holding d, from libxl's backend directories. */
 void find_owner(struct pdev *d)
 {
@@ -510,6 +532,7 @@ void find_owner(struct pdev *d)
 			snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%.32s/0/vdev-%d",
 				 doms[i], j);
 			xs_read_str(p, d->vdev, sizeof(d->vdev));
+			hvm_vdev(d, doms[i], j);
 			return;
 		}
 	}
