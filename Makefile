@@ -185,7 +185,7 @@ help:
 	@echo 'make module-check   W=1 -Werror, sparse, checkpatch'
 	@echo 'make dkms-install   module through DKMS for KVER; make dkms-uninstall'
 	@echo 'make pcibackctl     the administrator tool; make tools: also pcibk-probe'
-	@echo 'make demo           Xen in QEMU: a NIC passed through to a guest, narrated (VM_STACK=trixie)'
+	@echo 'make demo           Xen in QEMU: a NIC passed through to a guest, narrated (VM_STACK=trixie; DEMO_GUEST=pv|hvm)'
 	@echo 'make vmtest         QEMU + Xen scenarios, BACKEND=intree|ours|dkms|deb VM_STACK=bookworm|trixie'
 	@echo 'make bench          op-engine throughput and fuzz exec/s (BENCHMARKS.md)'
 	@echo 'make vmbench        in-tree vs this backend in QEMU + Xen (BENCHMARKS.md)'

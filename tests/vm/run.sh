@@ -50,6 +50,10 @@ main() {
 	intree | ours | dkms | deb) ;;
 	*) die "BACKEND must be 'intree', 'ours', 'dkms' or 'deb', not '$BACKEND'" ;;
 	esac
+	case $DEMO_GUEST in
+	pv | hvm) ;;
+	*) die "DEMO_GUEST must be 'pv' or 'hvm', not '$DEMO_GUEST'" ;;
+	esac
 	[ "$(id -u)" = 0 ] || die "the harness needs root (apt-get, debootstrap, chroot)"
 
 	local t0=$SECONDS
@@ -92,7 +96,7 @@ main() {
 		;;
 	esac
 	# An HVM scenario selected: the device model and firmware for dom0.
-	if [ "$mode" = vmtest ] && hvm_wanted; then
+	if hvm_wanted "$mode"; then
 		hvm_machine
 		prepare_hvm
 	fi

@@ -3,7 +3,9 @@
 #
 # QEMU + Xen end-to-end harness (tests/vm/README.md).
 #   make vmtest [BACKEND=intree|ours|dkms|deb]  all scenarios, PASS/FAIL/XFAIL lines
-#   make demo   [BACKEND=ours|intree]   narrated NIC passthrough
+#   make demo   [BACKEND=ours|intree] [DEMO_GUEST=pv|hvm]
+#                                       narrated NIC passthrough to a PV or
+#                                       an HVM guest
 #   make vm-images                      build/refresh the cached images only
 #   make vmtest|demo VM_STACK=bookworm|trixie   the Debian release booted
 #                                       (vmtest: this machine's; demo: trixie)
@@ -36,7 +38,8 @@ VM_ENV = $(if $(VM_STACK),VM_STACK='$(VM_STACK)') PCIBK_KO='$(or $(PCIBK_KO),xen
 	$(if $(VM_QUIET_SNAPSHOT),VM_QUIET_SNAPSHOT='$(VM_QUIET_SNAPSHOT)') \
 	$(if $(VM_XEN_ARGS),VM_XEN_ARGS='$(VM_XEN_ARGS)') \
 	$(if $(VM_QEMU),VM_QEMU='$(VM_QEMU)') \
-	$(if $(VM_DOM0_ARGS),VM_DOM0_ARGS='$(VM_DOM0_ARGS)')
+	$(if $(VM_DOM0_ARGS),VM_DOM0_ARGS='$(VM_DOM0_ARGS)') \
+	$(if $(DEMO_GUEST),DEMO_GUEST='$(DEMO_GUEST)')
 
 .PHONY: vmtest demo vm-images vm-clean vm-shellcheck vm-guest-tools
 # pcibackctl is built first: the payload carries it for its scenario; and

@@ -6,24 +6,14 @@
 # the device, hot-unplug.
 # shellcheck shell=bash
 
+# DEMO_GUEST=hvm shows an HVM guest instead (20-hvm-nic.sh).
+[ "${DEMO_GUEST:-pv}" = pv ] || return 0
+
 say
 say "=== Xen PCI passthrough demo: backend '$BACKEND' ==="
 say "Xen $(xl info | awk '/^xen_version/ { print $3 }'), dom0 kernel $(uname -r)"
 say
-if [ "$BACKEND" = ours ]; then
-	say "1. Load this project's backend: insmod xen-pciback.ko"
-else
-	say "1. Load the in-tree backend: modprobe xen-pciback"
-fi
-check demo.backend-load load_backend || return 0
-grep '^xen_pciback ' /proc/modules | say_lines "   /proc/modules: "
-say
-say "2. The NIC in dom0 (QEMU's e1000e at $NIC_BDF) before assignment:"
-lspci -nnk -s "$NIC_BDF" | say_lines "   dom0\$ "
-say "   xl pci-assignable-add $NIC_BDF"
-check demo.assignable assignable_add "$NIC_BDF"
-lspci -k -s "$NIC_BDF" | grep 'Kernel driver' | say_lines "   dom0\$ "
-say
+demo_setup || return 0
 say "3. Start a PV guest with pci = ['$NIC_BDF'] (stock Debian kernel, xen-pcifront)"
 if check demo.guest-start guest_start demo "$NIC_BDF"; then
 	d=$(guest_domid demo)

@@ -40,6 +40,8 @@ VM_TCG_THREAD_GIVEN=${VM_TCG_THREAD:+1}
 # runs the vCPUs in turn, for about 10-20% more wall time here.
 VM_TCG_THREAD=${VM_TCG_THREAD:-single}
 VM_SCENARIOS=${VM_SCENARIOS:-}
+# make demo: the guest the NIC goes to (demo/*.sh), a PV or an HVM guest.
+DEMO_GUEST=${DEMO_GUEST:-pv}
 # qemu64: with "-cpu max,-smap" (max: QEMU 7.2's TCG with SMAP crashes a PV
 # dom0, shared/VM.md) user processes in dom0 and the guests died now and
 # then of a segfault or general protection fault (2 to 14 per full run,

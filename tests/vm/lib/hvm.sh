@@ -19,11 +19,16 @@ HVM_PACKAGES=(qemu-system-xen seabios)
 # Set by prepare_hvm, used by qemu_cmd.
 HVM_OVERLAY=''
 
-# hvm_wanted: true when a scenario the run selects (the runner's rule:
-# VM_SCENARIOS matched against the file name) says it needs HVM guests.
-# Such scenarios run only when selected by name (never in a run of all).
+# hvm_wanted MODE: true for the demo with DEMO_GUEST=hvm, and when a
+# scenario the run selects (the runner's rule: VM_SCENARIOS matched against
+# the file name) says it needs HVM guests.  Such scenarios run only when
+# selected by name (never in a run of all).
 hvm_wanted() {
 	local f base
+	if [ "$1" = demo ]; then
+		[ "$DEMO_GUEST" = hvm ]
+		return
+	fi
 	[ -n "$VM_SCENARIOS" ] || return 1
 	for f in "$VM_SRC"/scenarios/*.sh; do
 		base=${f##*/}

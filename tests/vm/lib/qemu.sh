@@ -72,6 +72,7 @@ make_payload() {
 		printf 'BACKEND=%q\n' "$BACKEND"
 		printf 'KABI=%q\n' "$KABI"
 		printf 'VM_SCENARIOS=%q\n' "$VM_SCENARIOS"
+		printf 'DEMO_GUEST=%q\n' "$DEMO_GUEST"
 		printf 'NVME_BDF=%q\nNIC_BDF=%q\nAHCI_BDF=%q\n' "$NVME_BDF" "$NIC_BDF" "$AHCI_BDF"
 		printf 'AERNIC_BDF=%q\nAERNIC_QID=%q\nAERPORT_QID=%q\n' "$AERNIC_BDF" "$AERNIC_QID" "$AERPORT_QID"
 		# VM_VARS: extra NAME=VALUE settings for the scenarios, one per word.

@@ -76,7 +76,7 @@ if check flr.guest-start flr_start; then
 	check flr.guest-destroy flr_destroy
 	# libxl resets the devices before it takes them out of the backend:
 	# do_flr is refused then (EBUSY); the backend's detach resets them.
-	note "do_flr at destroy: $(grep -c 'do_flr returned' "$WORK/flr-destroy.out") libxl error line(s) (EBUSY while the backend still holds the device)"
+	note "do_flr at destroy: $(grep -cE 'do_flr (returned|failed)' "$WORK/flr-destroy.out") libxl error line(s) (EBUSY while the backend still holds the device)"
 	check_known flr.nic.unowned-again "no do_flr attribute" flr_ok "$NIC_BDF" "reset, saved state restored"
 fi
 # A guest that failed to start is not left to the next scenarios.
