@@ -595,11 +595,14 @@ void fz_release(struct fz *f, struct fz_dev *fd)
 	FZ_ASSERT(pcibk_session_release(&f->ss.s, d->vaddr.domain,
 					d->vaddr.bus, d->vaddr.devfn),
 		  "release found no device");
-	/* Whoever turned them on, the next owner finds MSI and MSI-X off. */
+	/*
+	 * Whoever turned them on, the next owner finds MSI and MSI-X off:
+	 * those its capability list shows (what a PCI core walks).
+	 */
 	if (clean && !sd->gone) {
-		FZ_ASSERT(!sd->msix_cap || !(sd->cfg[sd->msix_cap + 3] & 0x80),
+		FZ_ASSERT(!fd->msix_pos || !(sd->cfg[fd->msix_pos + 3] & 0x80),
 			  "MSI-X still enabled after release");
-		FZ_ASSERT(!sd->msi_cap || !(sd->cfg[sd->msi_cap + 2] & 0x01),
+		FZ_ASSERT(!fd->msi_pos || !(sd->cfg[fd->msi_pos + 2] & 0x01),
 			  "MSI still enabled after release");
 	}
 }
@@ -714,13 +717,14 @@ static void hw_poke(struct fz *f)
 		 * the config space, past the backend and dom0's PCI core.
 		 */
 		if (fd->sd->msi_on || fd->sd->msix_on ||
-		    (fd->sd->msix_cap && fd->sd->cfg[fd->sd->msix_cap + 3] & 0x80) ||
-		    (fd->sd->msi_cap && fd->sd->cfg[fd->sd->msi_cap + 2] & 0x01))
+		    (fd->msix_pos && fd->sd->cfg[fd->msix_pos + 3] & 0x80) ||
+		    (fd->msi_pos && fd->sd->cfg[fd->msi_pos + 2] & 0x01))
 			break;	/* one mode at a time, as a device model does */
-		if (what & 0x40 && fd->sd->msix_cap)
-			fd->sd->cfg[fd->sd->msix_cap + 3] |= 0x80;
-		else if (fd->sd->msi_cap)
-			fd->sd->cfg[fd->sd->msi_cap + 2] |= 0x01;
+		/* It finds them by the capability list, as dom0's core does. */
+		if (what & 0x40 && fd->msix_pos)
+			fd->sd->cfg[fd->msix_pos + 3] |= 0x80;
+		else if (fd->msi_pos)
+			fd->sd->cfg[fd->msi_pos + 2] |= 0x01;
 		break;
 	case 0:
 		sim_hw_write(pf, 4, 2, cmd ^ 0x2);	/* PF driver flips MSE */
@@ -913,6 +917,32 @@ static bool bdf_taken(struct fz *f, u8 bus, u8 devfn)
 	return false;
 }
 
+/*
+ * The harness's own walk of a capability list, over what the hardware
+ * shows: status bit 4, the pointer at 0x34, at most 48 hops.
+ */
+static u8 listed_cap(const struct sim_dev *sd, u8 id)
+{
+	unsigned int hops, pos;
+	u32 hdr;
+
+	if (!(sim_hw_read(sd, 0x06, 2) & 0x10))
+		return 0;
+	pos = sim_hw_read(sd, 0x34, 1);
+	for (hops = 0; hops < 48; hops++) {
+		pos &= 0xfc;
+		if (pos < 0x40)
+			return 0;
+		hdr = sim_hw_read(sd, pos, 2);
+		if ((hdr & 0xff) == 0xff)
+			return 0;
+		if ((hdr & 0xff) == id)
+			return (u8)pos;
+		pos = hdr >> 8;
+	}
+	return 0;
+}
+
 static void add_device(struct fz *f)
 {
 	u8 tmpl = fz_u8(&f->in), bus = fz_u8(&f->in), devfn = fz_u8(&f->in);
@@ -952,6 +982,12 @@ static void add_device(struct fz *f)
 		FZ_ASSERT(sim_allocs_out == allocs, "failed create leaked");
 		return;
 	}
+	/* No fault is armed yet: the core walked the same list. */
+	fd->msi_pos = listed_cap(sd, 0x05);
+	fd->msix_pos = listed_cap(sd, 0x11);
+	FZ_ASSERT(fd->d->msi_cap == fd->msi_pos && fd->d->msix_cap == fd->msix_pos,
+		  "capabilities: core MSI %#x MSI-X %#x, list MSI %#x MSI-X %#x",
+		  fd->d->msi_cap, fd->d->msix_cap, fd->msi_pos, fd->msix_pos);
 	pcibk_dev_quiesce(fd->d);
 	sim_bind(sd);
 	f->log_budget += 3;

@@ -41,6 +41,11 @@ struct fz_dev {
 	struct pcibk_dev *d;		/* NULL if creation failed */
 	bool exported;
 	bool ever_permissive;		/* raw MSI flag writes were allowed */
+	/*
+	 * Where the capability list leads at creation: overrides of the
+	 * config space may hide the simulator's own capabilities.
+	 */
+	u8 msi_pos, msix_pos;
 	struct fz_quirk quirks[FZ_MAX_QUIRKS];
 	/* The INTx helper as irq_handler_state (§9) may have left it. */
 	bool toggled;			/* isr_on toggled since the host's last change */
