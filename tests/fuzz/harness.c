@@ -571,6 +571,20 @@ void fz_export(struct fz *f, struct fz_dev *fd)
 }
 
 /*
+ * An enable bit of the capability at pos, as software can change it: a
+ * list an override bent may lead to a byte whose bit is read-only.
+ */
+static bool flag_on(const struct sim_dev *sd, u8 pos, unsigned int byte, u8 bit)
+{
+	return pos && sd->cfg[pos + byte] & sd->wmask[pos + byte] & bit;
+}
+
+static void flag_set(struct sim_dev *sd, u8 pos, unsigned int byte, u8 bit)
+{
+	sd->cfg[pos + byte] |= sd->wmask[pos + byte] & bit;
+}
+
+/*
  * A hot-unplug: the session releases the guest address the device sits
  * at, in its two phases (§11.3).
  */
@@ -600,9 +614,9 @@ void fz_release(struct fz *f, struct fz_dev *fd)
 	 * those its capability list shows (what a PCI core walks).
 	 */
 	if (clean && !sd->gone) {
-		FZ_ASSERT(!fd->msix_pos || !(sd->cfg[fd->msix_pos + 3] & 0x80),
+		FZ_ASSERT(!flag_on(sd, fd->msix_pos, 3, 0x80),
 			  "MSI-X still enabled after release");
-		FZ_ASSERT(!fd->msi_pos || !(sd->cfg[fd->msi_pos + 2] & 0x01),
+		FZ_ASSERT(!flag_on(sd, fd->msi_pos, 2, 0x01),
 			  "MSI still enabled after release");
 	}
 }
@@ -717,14 +731,14 @@ static void hw_poke(struct fz *f)
 		 * the config space, past the backend and dom0's PCI core.
 		 */
 		if (fd->sd->msi_on || fd->sd->msix_on ||
-		    (fd->msix_pos && fd->sd->cfg[fd->msix_pos + 3] & 0x80) ||
-		    (fd->msi_pos && fd->sd->cfg[fd->msi_pos + 2] & 0x01))
+		    flag_on(fd->sd, fd->msix_pos, 3, 0x80) ||
+		    flag_on(fd->sd, fd->msi_pos, 2, 0x01))
 			break;	/* one mode at a time, as a device model does */
 		/* It finds them by the capability list, as dom0's core does. */
 		if (what & 0x40 && fd->msix_pos)
-			fd->sd->cfg[fd->msix_pos + 3] |= 0x80;
+			flag_set(fd->sd, fd->msix_pos, 3, 0x80);
 		else if (fd->msi_pos)
-			fd->sd->cfg[fd->msi_pos + 2] |= 0x01;
+			flag_set(fd->sd, fd->msi_pos, 2, 0x01);
 		break;
 	case 0:
 		sim_hw_write(pf, 4, 2, cmd ^ 0x2);	/* PF driver flips MSE */
